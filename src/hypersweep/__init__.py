@@ -1,0 +1,105 @@
+"""hypersweep: hyperparameter optimisation — every searching and scheduling method, one library.
+
+Define-by-run::
+
+    import hypersweep as hs
+
+    def objective(trial):
+        x = trial.suggest_float("x", -10, 10)
+        return (x - 2) ** 2
+
+    study = hs.create_study(sampler=hs.samplers.RandomSampler(seed=0))
+    study.optimize(objective, n_trials=100)
+
+Declarative::
+
+    result = hs.tune(train, {"lr": hs.loguniform(1e-4, 1e-1)}, metric="loss", mode="min")
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
+from . import executors, pruners, samplers, schedulers, storage, storages
+from ._internal.exceptions import (
+    DuplicatedStudyError,
+    HypersweepError,
+    StudyNotFoundError,
+    TrialNotFoundError,
+    TrialPruned,
+    UpdateFinishedTrialError,
+)
+from .space import (
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    choice,
+    lograndint,
+    loguniform,
+    qrandint,
+    quniform,
+    randint,
+    uniform,
+)
+from .study import (
+    MaxTrialsCallback,
+    Study,
+    Trial,
+    TuneResult,
+    create_study,
+    delete_study,
+    get_all_study_names,
+    get_all_study_summaries,
+    load_study,
+    report,
+    tune,
+)
+from .trial import FixedTrial, FrozenTrial, StudyDirection, TrialState, create_trial
+
+try:
+    __version__ = _version("hypersweep")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "CategoricalDistribution",
+    "DuplicatedStudyError",
+    "FixedTrial",
+    "FloatDistribution",
+    "FrozenTrial",
+    "HypersweepError",
+    "IntDistribution",
+    "MaxTrialsCallback",
+    "Study",
+    "StudyDirection",
+    "StudyNotFoundError",
+    "Trial",
+    "TrialNotFoundError",
+    "TrialPruned",
+    "TrialState",
+    "TuneResult",
+    "UpdateFinishedTrialError",
+    "__version__",
+    "choice",
+    "create_study",
+    "create_trial",
+    "delete_study",
+    "executors",
+    "get_all_study_names",
+    "get_all_study_summaries",
+    "load_study",
+    "lograndint",
+    "loguniform",
+    "pruners",
+    "qrandint",
+    "quniform",
+    "randint",
+    "report",
+    "samplers",
+    "schedulers",
+    "storage",
+    "storages",
+    "tune",
+    "uniform",
+]

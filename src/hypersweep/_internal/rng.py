@@ -1,0 +1,26 @@
+"""One seed -> independent, reproducible random streams.
+
+Every stochastic component derives its generator from ``SeedSequence(seed, spawn_key=...)``.
+A trial's stream is keyed by the trial number, so the same seed gives the same trials in a
+fresh process, and several workers sharing one seed still draw different trials.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def resolve_seed(seed: int | None) -> int:
+    """Return ``seed`` validated, or fresh OS entropy when it is ``None``."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}.")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}. Pass a non-negative int or None.")
+    return int(seed)
+
+
+def stream(seed: int, *key: int) -> np.random.Generator:
+    """A generator for the stream ``key`` of ``seed`` (e.g. ``stream(seed, trial_number)``)."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))

@@ -1,0 +1,1 @@
+"""The ``hypersweep`` console script: one module per command group."""

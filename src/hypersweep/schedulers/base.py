@@ -1,0 +1,57 @@
+"""The scheduler protocol: how much budget a trial gets, decided from reports, as data.
+
+A scheduler looks at the :class:`~hypersweep.trial.History` and at one running trial (with
+its ``intermediate_values``) and returns a :class:`Decision`. It never stops, starts or
+resumes anything itself: the study acts on the decision (``Trial.should_prune()`` is true
+for :attr:`Action.PRUNE`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from ..trial import FrozenTrial, History
+
+
+class Action(enum.Enum):
+    """What a scheduler wants done with a trial."""
+
+    CONTINUE = "continue"
+    PRUNE = "prune"
+    PAUSE = "pause"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A scheduler's decision about one trial, with the reason in words."""
+
+    action: Action
+    reason: str = ""
+
+
+CONTINUE = Decision(Action.CONTINUE)
+
+
+class Scheduler:
+    """Base class of every scheduler ("pruner" in define-by-run vocabulary).
+
+    >>> import hypersweep as hs
+    >>> class StopAtStepTwo(hs.schedulers.Scheduler):
+    ...     def decide(self, history, trial):
+    ...         if trial.last_step is not None and trial.last_step >= 2:
+    ...             return hs.schedulers.Decision(hs.schedulers.Action.PRUNE, "step 2 reached")
+    ...         return hs.schedulers.CONTINUE
+    >>> StopAtStepTwo().decide(None, hs.FrozenTrial(0, hs.TrialState.RUNNING)).action.name
+    'CONTINUE'
+    """
+
+    def decide(self, history: History, trial: FrozenTrial) -> Decision:
+        """The decision for ``trial`` after its latest report."""
+        raise NotImplementedError(f"{type(self).__name__} must implement decide().")
+
+    def check_directions(self, n_objectives: int) -> None:
+        """Raise ``ValueError`` if this scheduler cannot handle ``n_objectives`` objectives."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"

@@ -1,0 +1,56 @@
+"""Layer 1: what can be tried — distributions, search spaces, unit-box encoding."""
+
+from .declarative import (
+    choice,
+    flatten_space,
+    lograndint,
+    loguniform,
+    qrandint,
+    quniform,
+    randint,
+    unflatten,
+    uniform,
+)
+from .distributions import (
+    BaseDistribution,
+    CategoricalChoice,
+    CategoricalDistribution,
+    Distribution,
+    FloatDistribution,
+    IntDistribution,
+    check_compatible,
+)
+from .search_space import SearchSpace, decode, encode, intersection_search_space
+from .serialize import (
+    distribution_from_dict,
+    distribution_from_json,
+    distribution_to_dict,
+    distribution_to_json,
+)
+
+__all__ = [
+    "BaseDistribution",
+    "CategoricalChoice",
+    "CategoricalDistribution",
+    "Distribution",
+    "FloatDistribution",
+    "IntDistribution",
+    "SearchSpace",
+    "check_compatible",
+    "choice",
+    "decode",
+    "distribution_from_dict",
+    "distribution_from_json",
+    "distribution_to_dict",
+    "distribution_to_json",
+    "encode",
+    "flatten_space",
+    "intersection_search_space",
+    "lograndint",
+    "loguniform",
+    "qrandint",
+    "quniform",
+    "randint",
+    "unflatten",
+    "uniform",
+]

@@ -1,0 +1,205 @@
+"""The storage protocol: where studies and trials live.
+
+Every backend (memory now; SQL and journal files later) implements :class:`Storage`. The
+contract, checked by :func:`hypersweep.testing.check_storage`:
+
+* **Studies** have an id, a unique name, directions and attributes.
+* **Trials** get consecutive numbers per study (0, 1, ...) and a storage-wide id. A trial is
+  created RUNNING, or WAITING by :meth:`Storage.enqueue_trial`; :meth:`pop_waiting_trial`
+  hands each WAITING trial to exactly one caller. :meth:`finish_trial` is a compare-and-set:
+  it only finishes a RUNNING trial and reports whether it did, so two workers can never both
+  finish one trial. A finished trial is immutable.
+* Parameters are stored in their internal (float) form with their distribution; a name keeps
+  one kind of distribution per study.
+* **Leases**: a RUNNING trial carries a heartbeat time; :meth:`fail_stale_trials` turns
+  trials whose heartbeat is older than a grace period into FAIL, with the reason recorded.
+* **Study state**: versioned blobs per study and key (e.g. a sampler's shared state), updated
+  by compare-and-set on the version, with no size limit visible to the caller.
+* **Checkpoints**: blobs per trial and key (pause/resume, population based training).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..space import Distribution
+from ..trial import FrozenTrial, StudyDirection, TrialState
+
+
+@dataclass(frozen=True)
+class StudyInfo:
+    """A summary of one study, as listed by :meth:`Storage.get_all_studies`."""
+
+    study_id: int
+    study_name: str
+    directions: tuple[StudyDirection, ...]
+    n_trials: int
+    user_attrs: Mapping[str, Any] = field(default_factory=dict)
+    system_attrs: Mapping[str, Any] = field(default_factory=dict)
+    datetime_start: _dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class VersionedState:
+    """A study-level blob and its version (incremented by every successful write)."""
+
+    version: int
+    data: bytes
+
+
+class Storage:
+    """Base class of the storage backends; see the module docstring for the contract."""
+
+    # -- studies ----------------------------------------------------------------------------
+    def create_new_study(
+        self, directions: Sequence[StudyDirection], study_name: str | None = None
+    ) -> int:
+        """Create a study and return its id; raises ``DuplicatedStudyError`` on a taken name."""
+        raise NotImplementedError
+
+    def delete_study(self, study_id: int) -> None:
+        """Delete a study with all its trials."""
+        raise NotImplementedError
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        """The id of the named study; raises ``StudyNotFoundError``."""
+        raise NotImplementedError
+
+    def get_study_name(self, study_id: int) -> str:
+        """The name of a study."""
+        raise NotImplementedError
+
+    def get_study_directions(self, study_id: int) -> tuple[StudyDirection, ...]:
+        """One direction per objective."""
+        raise NotImplementedError
+
+    def get_all_studies(self) -> list[StudyInfo]:
+        """A summary of every study, ordered by id."""
+        raise NotImplementedError
+
+    def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
+        """Set a JSON-serialisable user attribute of a study."""
+        raise NotImplementedError
+
+    def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
+        """Set a JSON-serialisable system attribute of a study."""
+        raise NotImplementedError
+
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+        """The user attributes of a study."""
+        raise NotImplementedError
+
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
+        """The system attributes of a study."""
+        raise NotImplementedError
+
+    # -- trials -----------------------------------------------------------------------------
+    def create_new_trial(self, study_id: int, template: FrozenTrial | None = None) -> FrozenTrial:
+        """Create a trial (RUNNING, or a copy of ``template``) and return it with its number."""
+        raise NotImplementedError
+
+    def enqueue_trial(
+        self,
+        study_id: int,
+        params: Mapping[str, Any],
+        user_attrs: Mapping[str, Any] | None = None,
+        skip_if_exists: bool = False,
+    ) -> int | None:
+        """Add a WAITING trial that will run with ``params``; return its id.
+
+        With ``skip_if_exists``, nothing is added (and ``None`` returned) when a WAITING,
+        RUNNING or COMPLETE trial already has exactly these params; the check and the insert
+        are one atomic step.
+        """
+        raise NotImplementedError
+
+    def pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
+        """Atomically turn the oldest WAITING trial into RUNNING and return it (or ``None``)."""
+        raise NotImplementedError
+
+    def set_trial_param(
+        self, trial_id: int, name: str, internal_value: float, distribution: Distribution
+    ) -> None:
+        """Record a parameter; ``ValueError`` if ``name`` has another kind in this study."""
+        raise NotImplementedError
+
+    def set_trial_intermediate_value(
+        self, trial_id: int, step: int, values: tuple[float, ...]
+    ) -> None:
+        """Record a report: one value per objective at ``step`` (a later report replaces it)."""
+        raise NotImplementedError
+
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        """Set a user attribute of a RUNNING trial."""
+        raise NotImplementedError
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        """Set a system attribute of a RUNNING or WAITING trial."""
+        raise NotImplementedError
+
+    def finish_trial(
+        self,
+        trial_id: int,
+        state: TrialState,
+        values: Sequence[float] | None = None,
+        fail_reason: str | None = None,
+    ) -> bool:
+        """Finish a RUNNING trial; ``False`` (and no change) if it was not RUNNING."""
+        raise NotImplementedError
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        """One trial by id; raises ``TrialNotFoundError``."""
+        raise NotImplementedError
+
+    def get_trial_id_from_number(self, study_id: int, number: int) -> int:
+        """The id of trial ``number`` of a study; raises ``TrialNotFoundError``."""
+        raise NotImplementedError
+
+    def get_all_trials(
+        self, study_id: int, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        """The trials of a study, ordered by number, optionally filtered by state."""
+        raise NotImplementedError
+
+    def get_n_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
+        """How many trials a study has (in the given states)."""
+        return len(self.get_all_trials(study_id, states))
+
+    # -- leases -----------------------------------------------------------------------------
+    def heartbeat(self, trial_id: int) -> None:
+        """Renew the lease of a RUNNING trial (its worker is alive)."""
+        raise NotImplementedError
+
+    def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[int]:
+        """FAIL the RUNNING trials whose last heartbeat is older than ``grace_seconds``.
+
+        Returns the numbers of the trials it failed.
+        """
+        raise NotImplementedError
+
+    # -- study-level state -------------------------------------------------------------------
+    def get_study_state(self, study_id: int, key: str) -> VersionedState | None:
+        """The latest version of a study-level blob, or ``None`` if never written."""
+        raise NotImplementedError
+
+    def compare_and_set_study_state(
+        self, study_id: int, key: str, data: bytes, expected_version: int
+    ) -> bool:
+        """Write ``data`` as version ``expected_version + 1`` if the stored version is
+        ``expected_version`` (0 = never written); ``False`` if someone wrote first."""
+        raise NotImplementedError
+
+    # -- checkpoints -------------------------------------------------------------------------
+    def save_checkpoint(self, trial_id: int, key: str, data: bytes) -> None:
+        """Store (or replace) a checkpoint blob of a trial."""
+        raise NotImplementedError
+
+    def load_checkpoint(self, trial_id: int, key: str) -> bytes | None:
+        """A checkpoint blob of a trial, or ``None``."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release connections and files (no-op for memory)."""

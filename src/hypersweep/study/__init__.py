@@ -1,0 +1,27 @@
+"""Layer 4: the study — the only package that composes all five roles."""
+
+from ._api import (
+    create_study,
+    delete_study,
+    get_all_study_names,
+    get_all_study_summaries,
+    load_study,
+)
+from ._trial import Trial
+from ._tune import TuneResult, report, tune
+from .callbacks import MaxTrialsCallback
+from .study import Study
+
+__all__ = [
+    "MaxTrialsCallback",
+    "Study",
+    "Trial",
+    "TuneResult",
+    "create_study",
+    "delete_study",
+    "get_all_study_names",
+    "get_all_study_summaries",
+    "load_study",
+    "report",
+    "tune",
+]

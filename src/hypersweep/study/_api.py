@@ -1,0 +1,125 @@
+"""Module-level functions: create, load, delete and list studies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .._internal.exceptions import DuplicatedStudyError, StudyNotFoundError
+from ..samplers import RandomSampler, Sampler
+from ..schedulers import NopScheduler, Scheduler
+from ..storage import Storage, StudyInfo, get_storage
+from ..trial import StudyDirection
+from .study import Study
+
+
+def _direction(value: str | StudyDirection) -> StudyDirection:
+    if isinstance(value, StudyDirection):
+        return value
+    if isinstance(value, str) and value.lower() in ("minimize", "maximize"):
+        return StudyDirection[value.upper()]
+    raise ValueError(f"A direction must be 'minimize' or 'maximize', got {value!r}.")
+
+
+def _directions(
+    direction: str | StudyDirection | None,
+    directions: Sequence[str | StudyDirection] | None,
+) -> tuple[StudyDirection, ...]:
+    if direction is not None and directions is not None:
+        raise ValueError("Give either direction= or directions=, not both.")
+    if directions is None:
+        return (_direction(direction if direction is not None else "minimize"),)
+    if isinstance(directions, str) or not isinstance(directions, Sequence) or not directions:
+        raise ValueError(
+            f"directions must be a non-empty list such as ['minimize', 'maximize'], "
+            f"got {directions!r}."
+        )
+    return tuple(_direction(d) for d in directions)
+
+
+def _scheduler(scheduler: Scheduler | None, pruner: Scheduler | None) -> Scheduler:
+    if scheduler is not None and pruner is not None and scheduler is not pruner:
+        raise ValueError("Give either scheduler= or pruner= (its alias), not both.")
+    return scheduler or pruner or NopScheduler()
+
+
+def create_study(
+    *,
+    storage: Storage | str | None = None,
+    sampler: Sampler | None = None,
+    pruner: Scheduler | None = None,
+    study_name: str | None = None,
+    direction: str | StudyDirection | None = None,
+    load_if_exists: bool = False,
+    directions: Sequence[str | StudyDirection] | None = None,
+    scheduler: Scheduler | None = None,
+) -> Study:
+    """Create a study (or load it, with ``load_if_exists=True``).
+
+    ``direction`` is ``"minimize"`` (default) or ``"maximize"``; ``directions`` gives one per
+    objective for multi-objective studies. ``pruner`` is an alias of ``scheduler``.
+
+    >>> import hypersweep as hs
+    >>> study = hs.create_study(directions=["minimize", "maximize"])
+    >>> [d.name for d in study.directions]
+    ['MINIMIZE', 'MAXIMIZE']
+    """
+    dirs = _directions(direction, directions)
+    backend = get_storage(storage)
+    try:
+        name = backend.get_study_name(backend.create_new_study(dirs, study_name))
+    except DuplicatedStudyError:
+        if not load_if_exists:
+            raise
+        assert study_name is not None
+        name = study_name
+        stored = backend.get_study_directions(backend.get_study_id_from_name(study_name))
+        if (direction is not None or directions is not None) and stored != dirs:
+            raise ValueError(
+                f"Study {study_name!r} exists with directions {[d.name for d in stored]}, "
+                f"not {[d.name for d in dirs]}."
+            ) from None
+    return Study(name, backend, sampler or RandomSampler(), _scheduler(scheduler, pruner))
+
+
+def load_study(
+    *,
+    study_name: str | None,
+    storage: Storage | str,
+    sampler: Sampler | None = None,
+    pruner: Scheduler | None = None,
+    scheduler: Scheduler | None = None,
+) -> Study:
+    """Load an existing study; ``study_name=None`` works when the storage holds exactly one."""
+    backend = get_storage(storage)
+    if study_name is None:
+        names = [s.study_name for s in backend.get_all_studies()]
+        if len(names) != 1:
+            raise ValueError(
+                f"study_name=None needs a storage with exactly one study; it has {len(names)}: "
+                f"{names[:10]}."
+            )
+        study_name = names[0]
+    try:
+        backend.get_study_id_from_name(study_name)
+    except StudyNotFoundError:
+        known = [s.study_name for s in backend.get_all_studies()]
+        raise StudyNotFoundError(
+            f"No study named {study_name!r} in this storage (it has {known[:10]})."
+        ) from None
+    return Study(study_name, backend, sampler or RandomSampler(), _scheduler(scheduler, pruner))
+
+
+def delete_study(*, study_name: str, storage: Storage | str) -> None:
+    """Delete a study and all its trials."""
+    backend = get_storage(storage)
+    backend.delete_study(backend.get_study_id_from_name(study_name))
+
+
+def get_all_study_names(storage: Storage | str) -> list[str]:
+    """The names of the studies in ``storage``."""
+    return [s.study_name for s in get_storage(storage).get_all_studies()]
+
+
+def get_all_study_summaries(storage: Storage | str) -> list[StudyInfo]:
+    """A summary (name, directions, trial count, attributes) of every study in ``storage``."""
+    return get_storage(storage).get_all_studies()

@@ -1,0 +1,50 @@
+"""``Study.trials_dataframe``: the trials as a pandas DataFrame."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .._internal.optional import import_optional
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .study import Study
+
+_DICT_ATTRS = ("params", "user_attrs", "system_attrs", "intermediate_values")
+
+
+def trials_dataframe(study: Study, attrs: Sequence[str], multi_index: bool) -> pd.DataFrame:
+    """One row per trial; dict attributes become one column per key (``params_x``)."""
+    pd = import_optional("pandas", "pandas", "Study.trials_dataframe()")
+    multi = len(study._directions) > 1
+    rows: list[dict[tuple[str, str], Any]] = []
+    for t in study.trials:
+        row: dict[tuple[str, str], Any] = {}
+        for attr in attrs:
+            if attr in _DICT_ATTRS:
+                for key, value in getattr(t, attr).items():
+                    row[(attr, str(key))] = value
+            elif attr in ("value", "values"):
+                if multi or attr == "values":
+                    for i in range(len(study._directions)):
+                        row[("values", str(i))] = t.values[i] if t.values else None
+                else:
+                    row[("value", "")] = t.values[0] if t.values else None
+            elif attr == "state":
+                row[("state", "")] = t.state.name
+            else:
+                row[(attr, "")] = getattr(t, attr)
+        rows.append(row)
+    columns: list[tuple[str, str]] = []
+    for row in rows:
+        for col in row:
+            if col not in columns:
+                columns.append(col)
+    df = pd.DataFrame([[row.get(c) for c in columns] for row in rows])
+    if multi_index:
+        df.columns = pd.MultiIndex.from_tuples(columns)
+    else:
+        df.columns = ["_".join(p for p in col if p) for col in columns]
+    return df

@@ -1,0 +1,251 @@
+"""The declarative front door: ``tune(trainable, space, metric=..., mode=...)``.
+
+One engine, two front doors: ``tune`` builds a study, turns each trial into a ``config``
+(nested like ``space``) and runs the trainable on the same sampler/scheduler/storage
+machinery as ``Study.optimize``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._internal.exceptions import TrialPruned
+from ..samplers import Sampler
+from ..schedulers import Scheduler
+from ..space import flatten_space, unflatten
+from ..storage import Storage
+from ..trial import FrozenTrial, TrialState
+from ._api import create_study
+from ._trial import Trial
+from .study import Study
+
+METRICS_ATTR = "metrics"
+
+
+@dataclass
+class _Session:
+    trial: Trial
+    metrics: tuple[str, ...]
+    iteration: int = 0
+    last: dict[str, Any] = field(default_factory=dict)
+
+
+_session: contextvars.ContextVar[_Session | None] = contextvars.ContextVar(
+    "hypersweep_session", default=None
+)
+
+
+def report(
+    metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None, **kwargs: Any
+) -> None:
+    """Report metrics from inside a trainable run by :func:`tune`.
+
+    ``report({"error": 0.1})`` or ``report(error=0.1)``. Each call is one step (or ``step=``);
+    the scheduler may stop the trial here, in which case ``report`` raises
+    :class:`~hypersweep.TrialPruned` (let it propagate).
+    """
+    session = _session.get()
+    if session is None:
+        raise RuntimeError(
+            "hypersweep.report() was called outside hypersweep.tune(); inside a define-by-run "
+            "objective use trial.report(value, step)."
+        )
+    data = {**(metrics or {}), **kwargs}
+    missing = [m for m in session.metrics if m not in data]
+    if missing:
+        raise ValueError(
+            f"report() must include the metric(s) {missing} given to tune(); got {sorted(data)}."
+        )
+    if step is None:
+        step = session.iteration
+    session.iteration = step + 1
+    session.last = data
+    trial = session.trial
+    values = [data[m] for m in session.metrics]
+    trial.report(values[0] if len(values) == 1 else values, step)
+    trial.set_user_attr(METRICS_ATTR, _jsonable(data))
+    if trial.should_prune():
+        raise TrialPruned(f"stopped by the scheduler at step {step}")
+
+
+def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            out[key] = float(value) if not isinstance(value, int) else value
+        elif value is None or isinstance(value, (str, bool)):
+            out[key] = value
+        else:
+            out[key] = repr(value)
+    return out
+
+
+@dataclass(frozen=True)
+class TuneResult:
+    """What :func:`tune` found."""
+
+    study: Study
+    metric: str | tuple[str, ...]
+    constants: Mapping[str, Any] = field(default_factory=dict)
+
+    def config_of(self, trial: FrozenTrial) -> dict[str, Any]:
+        """The config (nested like the space) a trial ran with."""
+        return unflatten(trial.params, self.constants)
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        """The best complete trial."""
+        return self.study.best_trial
+
+    @property
+    def best_config(self) -> dict[str, Any]:
+        """The config (nested like the space) of the best trial."""
+        return self.config_of(self.best_trial)
+
+    @property
+    def best_result(self) -> dict[str, Any]:
+        """The last metrics the best trial reported (or returned)."""
+        return dict(self.best_trial.user_attrs.get(METRICS_ATTR, {}))
+
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """Every trial of the run."""
+        return self.study.trials
+
+    def results(self) -> list[dict[str, Any]]:
+        """One dict per trial: ``config``, ``metrics``, ``state`` and ``number``."""
+        return [
+            {
+                "number": t.number,
+                "state": t.state.name,
+                "config": self.config_of(t),
+                "metrics": t.user_attrs.get(METRICS_ATTR, {}),
+            }
+            for t in self.study.trials
+        ]
+
+
+def _modes(
+    metric: str | Sequence[str], mode: str | Sequence[str]
+) -> tuple[tuple[str, ...], list[str]]:
+    metrics = (metric,) if isinstance(metric, str) else tuple(metric)
+    modes = [mode] if isinstance(mode, str) else list(mode)
+    if not metrics or not all(isinstance(m, str) for m in metrics):
+        raise ValueError(f"metric must be a metric name or a list of names, got {metric!r}.")
+    if len(modes) != len(metrics):
+        raise ValueError(
+            f"Give one mode per metric: {len(metrics)} metric(s), {len(modes)} mode(s)."
+        )
+    directions = []
+    for m in modes:
+        if m not in ("min", "max"):
+            raise ValueError(f"mode must be 'min' or 'max', got {m!r}.")
+        directions.append("minimize" if m == "min" else "maximize")
+    return metrics, directions
+
+
+def tune(
+    trainable: Callable[[dict[str, Any]], Any],
+    space: Mapping[str, Any],
+    *,
+    metric: str | Sequence[str],
+    mode: str | Sequence[str] = "min",
+    num_samples: int | None = 10,
+    time_budget_s: float | None = None,
+    sampler: Sampler | None = None,
+    scheduler: Scheduler | None = None,
+    storage: Storage | str | None = None,
+    study_name: str | None = None,
+    points_to_evaluate: Sequence[Mapping[str, Any]] | None = None,
+    n_jobs: int = 1,
+    show_progress_bar: bool = False,
+) -> TuneResult:
+    """Run ``trainable(config)`` on configs drawn from ``space`` and return the best.
+
+    ``space`` is a (nested) dict whose values are distributions (``hs.uniform``,
+    ``hs.loguniform``, ``hs.randint``, ``hs.choice``, ...) or constants. The trainable
+    returns the metric (a float), a dict of metrics, or calls :func:`hypersweep.report`
+    along the way (then the last report counts). ``points_to_evaluate`` are configs
+    (flat ``a/b`` keys or nested) to try first.
+
+    >>> import hypersweep as hs
+    >>> def train(config):
+    ...     return {"error": (config["x"] - 1) ** 2}
+    >>> result = hs.tune(train, {"x": hs.uniform(-3, 3)}, metric="error", mode="min",
+    ...                  num_samples=30, sampler=hs.samplers.RandomSampler(seed=0))
+    >>> abs(result.best_config["x"] - 1) < 0.5
+    True
+    """
+    if not callable(trainable):
+        raise TypeError(f"trainable must be callable, got {type(trainable).__name__}.")
+    metrics, directions = _modes(metric, mode)
+    dists, constants = flatten_space(space)
+    study = create_study(
+        storage=storage,
+        sampler=sampler,
+        scheduler=scheduler,
+        study_name=study_name,
+        directions=directions,
+        load_if_exists=study_name is not None,
+    )
+    for point in points_to_evaluate or []:
+        flat_point = _flat_point(point)
+        unknown = sorted(set(flat_point) - set(dists))
+        if unknown:
+            raise ValueError(f"points_to_evaluate names {unknown}, which are not in the space.")
+        study.enqueue_trial(flat_point)
+
+    def objective(trial: Trial) -> Any:
+        params = {name: trial._suggest(name, dist) for name, dist in dists.items()}
+        config = unflatten(params, constants)
+        session = _Session(trial, metrics)
+        token = _session.set(session)
+        try:
+            returned = trainable(config)
+        finally:
+            _session.reset(token)
+        if isinstance(returned, Mapping):
+            session.last = dict(returned)
+            trial.set_user_attr(METRICS_ATTR, _jsonable(returned))
+        elif returned is not None:
+            if len(metrics) != 1:
+                raise ValueError("With several metrics the trainable must return a dict of them.")
+            session.last = {metrics[0]: returned}
+            trial.set_user_attr(METRICS_ATTR, _jsonable(session.last))
+        if not session.last:
+            raise ValueError(
+                f"The trainable returned None and never reported {list(metrics)}; return the "
+                "metric or call hypersweep.report()."
+            )
+        missing = [m for m in metrics if m not in session.last]
+        if missing:
+            raise ValueError(f"The trainable's result has no metric {missing}.")
+        values = [session.last[m] for m in metrics]
+        return values[0] if len(values) == 1 else values
+
+    study.optimize(
+        objective,
+        n_trials=num_samples,
+        timeout=time_budget_s,
+        n_jobs=n_jobs,
+        show_progress_bar=show_progress_bar,
+    )
+    return TuneResult(study, metrics[0] if len(metrics) == 1 else metrics, constants)
+
+
+def _flat_point(point: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in point.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flat_point(value, path + "/"))
+        else:
+            out[path] = value
+    return out
+
+
+__all__ = ["TrialState", "TuneResult", "report", "tune"]

@@ -1,0 +1,368 @@
+"""The Study: composition root of space, sampler, scheduler, storage and executor."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._internal.exceptions import UpdateFinishedTrialError
+from .._internal.logging import get_logger
+from ..algorithms import non_dominated_mask
+from ..executors import Executor
+from ..samplers import Sampler
+from ..schedulers import Scheduler
+from ..space import Distribution
+from ..storage import Storage
+from ..trial import FrozenTrial, History, StudyDirection, TrialState
+from ._trial import Trial
+from ._values import convert_values
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_logger = get_logger("study")
+ObjectiveFn = Callable[[Trial], Any]
+CallbackFn = Callable[["Study", FrozenTrial], None]
+
+
+class Study:
+    """A named optimisation: its trials live in a storage, its sampler proposes the next ones
+    and its scheduler decides how long each runs.
+
+    Create one with :func:`hypersweep.create_study` or :func:`hypersweep.load_study`.
+
+    >>> import hypersweep as hs
+    >>> study = hs.create_study(direction="minimize",
+    ...                         sampler=hs.samplers.RandomSampler(seed=0))
+    >>> study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 2) ** 2, n_trials=50)
+    >>> round(study.best_params["x"])
+    2
+    """
+
+    def __init__(
+        self,
+        study_name: str,
+        storage: Storage,
+        sampler: Sampler,
+        scheduler: Scheduler,
+    ) -> None:
+        self.study_name = study_name
+        self._storage = storage
+        self._study_id = storage.get_study_id_from_name(study_name)
+        self._directions = storage.get_study_directions(self._study_id)
+        if not isinstance(sampler, Sampler):
+            raise TypeError(f"sampler must be a hypersweep Sampler, got {type(sampler).__name__}.")
+        if not isinstance(scheduler, Scheduler):
+            raise TypeError(
+                f"scheduler must be a hypersweep Scheduler, got {type(scheduler).__name__}."
+            )
+        sampler.check_directions(len(self._directions))
+        scheduler.check_directions(len(self._directions))
+        self.sampler = sampler
+        self.scheduler = scheduler
+        self._sampler_lock = threading.RLock()
+        self._stop_flag = False
+        self._optimizing = 0
+
+    # -- identity ---------------------------------------------------------------------------
+    @property
+    def directions(self) -> list[StudyDirection]:
+        """One direction per objective."""
+        return list(self._directions)
+
+    @property
+    def direction(self) -> StudyDirection:
+        """The direction of a single-objective study."""
+        if len(self._directions) != 1:
+            raise RuntimeError(
+                "This study has several objectives; use `directions` instead of `direction`."
+            )
+        return self._directions[0]
+
+    @property
+    def pruner(self) -> Scheduler:
+        """The scheduler (``pruner`` is its define-by-run name)."""
+        return self.scheduler
+
+    @property
+    def storage(self) -> Storage:
+        """The storage this study lives in."""
+        return self._storage
+
+    def _history(self) -> History:
+        storage, study_id = self._storage, self._study_id
+        return History(self._directions, lambda: storage.get_all_trials(study_id))
+
+    # -- trials -----------------------------------------------------------------------------
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """All trials, ordered by number."""
+        return self._storage.get_all_trials(self._study_id)
+
+    def get_trials(
+        self, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        """The trials, optionally only those whose state is in ``states``.
+
+        Trials are immutable records, so ``deepcopy`` is accepted and has no effect.
+        """
+        return self._storage.get_all_trials(self._study_id, states)
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        """The best COMPLETE trial of a single-objective study."""
+        if len(self._directions) != 1:
+            raise RuntimeError(
+                "A multi-objective study has no single best trial; use `best_trials` "
+                "(the Pareto front)."
+            )
+        completed = self.get_trials(states=(TrialState.COMPLETE,))
+        if not completed:
+            raise ValueError("No trials are completed yet.")
+        key: Callable[[FrozenTrial], float] = lambda t: t.values[0]  # type: ignore[index]  # noqa: E731
+        if self._directions[0] is StudyDirection.MAXIMIZE:
+            return max(completed, key=key)
+        return min(completed, key=key)
+
+    @property
+    def best_value(self) -> float:
+        """The objective value of :attr:`best_trial`."""
+        value = self.best_trial.value
+        assert value is not None
+        return value
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        """The parameters of :attr:`best_trial`."""
+        return dict(self.best_trial.params)
+
+    @property
+    def best_trials(self) -> list[FrozenTrial]:
+        """The COMPLETE trials on the Pareto front (all trials tied for best in one objective)."""
+        completed = self.get_trials(states=(TrialState.COMPLETE,))
+        if not completed:
+            return []
+        signs = np.array([1.0 if d is StudyDirection.MINIMIZE else -1.0 for d in self._directions])
+        losses = np.array([t.values for t in completed], dtype=float) * signs
+        mask = non_dominated_mask(losses)
+        return [t for t, keep in zip(completed, mask, strict=False) if keep]
+
+    # -- attributes -------------------------------------------------------------------------
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        """The study's user attributes."""
+        return self._storage.get_study_user_attrs(self._study_id)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        """The study's system attributes."""
+        return self._storage.get_study_system_attrs(self._study_id)
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serialisable value to the study."""
+        self._storage.set_study_user_attr(self._study_id, key, value)
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serialisable value for the library's own use."""
+        self._storage.set_study_system_attr(self._study_id, key, value)
+
+    # -- ask and tell ------------------------------------------------------------------------
+    def ask(self, fixed_distributions: Mapping[str, Distribution] | None = None) -> Trial:
+        """Start a trial (an enqueued one first) and return its handle.
+
+        Parameters in ``fixed_distributions`` are suggested at once, so a caller that drives
+        the loop itself can read them from ``trial.params``.
+        """
+        frozen = self._storage.pop_waiting_trial(self._study_id)
+        if frozen is None:
+            frozen = self._storage.create_new_trial(self._study_id)
+        trial = Trial(self, frozen)
+        try:
+            trial._start()
+            for name, dist in (fixed_distributions or {}).items():
+                trial._suggest(name, dist)
+        except BaseException as exc:
+            self._storage.finish_trial(
+                trial._trial_id, TrialState.FAIL, fail_reason=f"{type(exc).__name__}: {exc}"
+            )
+            raise
+        return trial
+
+    def _ask_unless_exhausted(self) -> Trial | None:
+        with self._sampler_lock:
+            if self.sampler.is_exhausted(self._history()):
+                return None
+            return self.ask()
+
+    def tell(
+        self,
+        trial: Trial | int,
+        values: float | Sequence[float] | None = None,
+        state: TrialState | None = None,
+        skip_if_finished: bool = False,
+    ) -> FrozenTrial:
+        """Finish a trial started by :meth:`ask` with its objective value(s) or a state.
+
+        A value that is NaN, not a number, or of the wrong length fails the trial (with the
+        reason recorded in ``fail_reason``) instead of raising. A PRUNED trial takes its last
+        reported value.
+        """
+        trial_id, number = self._resolve_trial(trial)
+        if state is None:
+            if values is None:
+                raise ValueError(
+                    "tell() needs values, or state=TrialState.FAIL / PRUNED for a trial "
+                    "without a result."
+                )
+            state = TrialState.COMPLETE
+        if state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL):
+            raise ValueError(f"tell() takes COMPLETE, PRUNED or FAIL, got {state.name}.")
+        if state is TrialState.FAIL and values is not None:
+            raise ValueError("A FAIL trial has no values; call tell(trial, state=FAIL).")
+        return self._finish(trial_id, number, state, values, None, skip_if_finished)
+
+    def _resolve_trial(self, trial: Trial | int) -> tuple[int, int]:
+        if isinstance(trial, Trial):
+            if trial.study is not self:
+                raise ValueError(f"Trial {trial.number} belongs to another study.")
+            return trial._trial_id, trial.number
+        if isinstance(trial, bool) or not isinstance(trial, int):
+            raise TypeError(f"tell() takes a Trial or a trial number, got {type(trial).__name__}.")
+        return self._storage.get_trial_id_from_number(self._study_id, trial), trial
+
+    def _finish(
+        self,
+        trial_id: int,
+        number: int,
+        state: TrialState,
+        values: Any,
+        reason: str | None,
+        skip_if_finished: bool = False,
+    ) -> FrozenTrial:
+        converted: tuple[float, ...] | None = None
+        if state is TrialState.COMPLETE:
+            converted, problem = convert_values(values, len(self._directions))
+            if problem is not None:
+                state, reason = TrialState.FAIL, problem
+        elif state is TrialState.PRUNED and len(self._directions) == 1:
+            reports = self._storage.get_trial(trial_id).intermediate_values
+            if reports:
+                last = reports[max(reports)]
+                converted = (float(last),) if last == last else None  # NaN: no value
+        if not self._storage.finish_trial(trial_id, state, converted, reason):
+            if skip_if_finished:
+                return self._storage.get_trial(trial_id)
+            raise UpdateFinishedTrialError(
+                f"Trial {number} has already finished and cannot be told again "
+                "(pass skip_if_finished=True to ignore this)."
+            )
+        if state is TrialState.FAIL:
+            _logger.warning("Trial %d failed: %s", number, reason)
+        elif _logger.isEnabledFor(20):
+            _logger.info("Trial %d finished (%s) with values %s.", number, state.name, converted)
+        return self._storage.get_trial(trial_id)
+
+    # -- queue and import --------------------------------------------------------------------
+    def enqueue_trial(
+        self,
+        params: Mapping[str, Any],
+        user_attrs: Mapping[str, Any] | None = None,
+        skip_if_exists: bool = False,
+    ) -> None:
+        """Queue a trial that will run with ``params`` before the sampler proposes any more.
+
+        Parameters left out are sampled as usual. ``skip_if_exists=True`` does nothing when a
+        waiting, running or complete trial already has exactly these params.
+        """
+        if not isinstance(params, Mapping):
+            raise TypeError(f"params must be a dict, got {type(params).__name__}.")
+        self._storage.enqueue_trial(self._study_id, params, user_attrs, skip_if_exists)
+
+    def add_trial(self, trial: FrozenTrial) -> None:
+        """Add a finished trial made elsewhere (see :func:`hypersweep.create_trial`)."""
+        if not isinstance(trial, FrozenTrial):
+            raise TypeError(f"add_trial takes a FrozenTrial, got {type(trial).__name__}.")
+        if trial.state is TrialState.RUNNING:
+            raise ValueError("add_trial takes finished or WAITING trials, not RUNNING ones.")
+        if trial.values is not None and len(trial.values) != len(self._directions):
+            raise ValueError(
+                f"The trial has {len(trial.values)} values but the study has "
+                f"{len(self._directions)} objectives."
+            )
+        self._storage.create_new_trial(self._study_id, template=trial)
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
+        """Add several finished trials."""
+        for trial in trials:
+            self.add_trial(trial)
+
+    # -- running -----------------------------------------------------------------------------
+    def optimize(
+        self,
+        func: ObjectiveFn,
+        n_trials: int | None = None,
+        timeout: float | None = None,
+        n_jobs: int = 1,
+        catch: Iterable[type[Exception]] | type[Exception] = (Exception,),
+        callbacks: Sequence[CallbackFn] | None = None,
+        gc_after_trial: bool = False,
+        show_progress_bar: bool = False,
+        *,
+        executor: Executor | None = None,
+    ) -> None:
+        """Run trials of ``func`` until ``n_trials`` ran, ``timeout`` seconds passed,
+        :meth:`stop` was called or the sampler is exhausted.
+
+        An exception in ``func`` fails that trial with the reason recorded and the study goes
+        on; exceptions whose type is not in ``catch`` are re-raised after the trial is
+        recorded (``catch=()`` stops at the first one). ``n_jobs > 1`` runs trials in threads.
+        """
+        from ._optimize import run_optimize
+
+        run_optimize(
+            self,
+            func,
+            n_trials=n_trials,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            catch=catch,
+            callbacks=callbacks,
+            gc_after_trial=gc_after_trial,
+            show_progress_bar=show_progress_bar,
+            executor=executor,
+        )
+
+    def stop(self) -> None:
+        """Finish the running trials and start no more (call it from an objective or callback)."""
+        if not self._optimizing:
+            raise RuntimeError(
+                "Study.stop() only works while optimize() runs: call it from the objective "
+                "or a callback."
+            )
+        self._stop_flag = True
+
+    def trials_dataframe(
+        self,
+        attrs: Sequence[str] = (
+            "number",
+            "value",
+            "datetime_start",
+            "datetime_complete",
+            "duration",
+            "params",
+            "user_attrs",
+            "system_attrs",
+            "state",
+        ),
+        multi_index: bool = False,
+    ) -> pd.DataFrame:
+        """The trials as a pandas DataFrame (needs ``pip install 'hypersweep[pandas]'``)."""
+        from ._dataframe import trials_dataframe
+
+        return trials_dataframe(self, attrs, multi_index)
+
+    def __repr__(self) -> str:
+        return f"Study(name={self.study_name!r}, directions={self.directions})"

@@ -1,0 +1,81 @@
+"""History: the read-only view of a study's trials that samplers and schedulers decide from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Sequence
+
+from .frozen import FrozenTrial, StudyDirection, TrialState
+
+_FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+
+
+class History:
+    """The trials of one study and its directions, fetched once on first use.
+
+    Samplers and schedulers receive a ``History``; they never see storage or the study.
+
+    >>> from hypersweep.trial import FrozenTrial, History, StudyDirection, TrialState
+    >>> done = FrozenTrial(number=0, state=TrialState.COMPLETE, values=(1.0,))
+    >>> h = History([StudyDirection.MINIMIZE], [done])
+    >>> [t.number for t in h.completed]
+    [0]
+    """
+
+    __slots__ = ("_directions", "_fetch", "_trials")
+
+    def __init__(
+        self,
+        directions: Sequence[StudyDirection],
+        trials: Sequence[FrozenTrial] | Callable[[], Sequence[FrozenTrial]],
+    ) -> None:
+        self._directions = tuple(directions)
+        if callable(trials):
+            self._fetch: Callable[[], Sequence[FrozenTrial]] | None = trials
+            self._trials: tuple[FrozenTrial, ...] | None = None
+        else:
+            self._fetch = None
+            self._trials = tuple(trials)
+
+    @property
+    def directions(self) -> tuple[StudyDirection, ...]:
+        """One direction per objective."""
+        return self._directions
+
+    @property
+    def n_objectives(self) -> int:
+        """How many objectives the study has."""
+        return len(self._directions)
+
+    @property
+    def trials(self) -> tuple[FrozenTrial, ...]:
+        """All trials, in order of their numbers."""
+        if self._trials is None:
+            assert self._fetch is not None
+            self._trials = tuple(self._fetch())
+            self._fetch = None
+        return self._trials
+
+    def get(self, states: Container[TrialState] | None = None) -> list[FrozenTrial]:
+        """The trials whose state is in ``states`` (all when ``None``)."""
+        if states is None:
+            return list(self.trials)
+        return [t for t in self.trials if t.state in states]
+
+    @property
+    def completed(self) -> list[FrozenTrial]:
+        """The COMPLETE trials."""
+        return [t for t in self.trials if t.state is TrialState.COMPLETE]
+
+    @property
+    def running(self) -> list[FrozenTrial]:
+        """The RUNNING trials (pending evaluations, for constant-liar style samplers)."""
+        return [t for t in self.trials if t.state is TrialState.RUNNING]
+
+    @property
+    def finished(self) -> list[FrozenTrial]:
+        """COMPLETE, PRUNED and FAIL trials."""
+        return [t for t in self.trials if t.state in _FINISHED]
+
+    def sign(self, objective: int = 0) -> float:
+        """+1 for a minimised objective, -1 for a maximised one (multiply to minimise)."""
+        return 1.0 if self._directions[objective] is StudyDirection.MINIMIZE else -1.0
