@@ -54,8 +54,10 @@ def run(args: argparse.Namespace) -> int:
     study.optimize(objective, n_trials=args.n_trials, show_progress_bar=True)
     best = study.best_trial
     print()
-    print(f"Best trial: #{best.number}, validation error {format_value(best.value)} "
-          f"(accuracy {format_value(1 - (best.value or 0.0))})")
+    print(
+        f"Best trial: #{best.number}, validation error {format_value(best.value)} "
+        f"(accuracy {format_value(1 - (best.value or 0.0))})"
+    )
     for name, value in best.params.items():
         print(f"  {name} = {format_value(value)}")
     completed = study.get_trials(states=(TrialState.COMPLETE,))

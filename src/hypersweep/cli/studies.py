@@ -35,8 +35,7 @@ def add_parsers(sub: Any) -> None:
 def run_list(args: argparse.Namespace) -> int:
     infos = get_storage(args.storage).get_all_studies()
     rows = [
-        [s.study_name, ", ".join(d.name.lower() for d in s.directions), s.n_trials]
-        for s in infos
+        [s.study_name, ", ".join(d.name.lower() for d in s.directions), s.n_trials] for s in infos
     ]
     print(render(["study", "directions", "trials"], rows))
     return 0

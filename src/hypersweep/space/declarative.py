@@ -8,8 +8,9 @@ API and :class:`IntDistribution` include ``high``.
 >>> flat, constants = flatten_space(space)
 >>> sorted(flat), constants
 (['lr', 'model/depth'], {'seed': 0})
->>> unflatten({"lr": 0.01, "model/depth": 3}, constants)
-{'lr': 0.01, 'model': {'depth': 3}, 'seed': 0}
+>>> unflatten({"lr": 0.01, "model/depth": 3}, constants) == {
+...     "lr": 0.01, "model": {"depth": 3}, "seed": 0}
+True
 """
 
 from __future__ import annotations

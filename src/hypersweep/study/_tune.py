@@ -86,7 +86,14 @@ def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class TuneResult:
-    """What :func:`tune` found."""
+    """What :func:`tune` found.
+
+    >>> import hypersweep as hs
+    >>> result = hs.tune(lambda c: c["x"] ** 2, {"x": hs.uniform(-1, 1), "tag": "a"},
+    ...                  metric="sq", num_samples=5, sampler=hs.samplers.RandomSampler(seed=0))
+    >>> sorted(result.best_config), len(result.results())
+    (['tag', 'x'], 5)
+    """
 
     study: Study
     metric: str | tuple[str, ...]

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+
+import hypersweep as hs
+
+SPACE = {
+    "C": hs.loguniform(1e-3, 1e3),
+    "kernel": hs.choice(["rbf", "poly"]),
+    "model": {"n": hs.randint(1, 20), "name": "svm"},
+}
+
+
+def _error(config: dict) -> float:
+    return abs(config["C"] - 1.0) + config["model"]["n"] / 100
+
+
+def test_returning_a_float() -> None:
+    result = hs.tune(
+        _error,
+        SPACE,
+        metric="error",
+        mode="min",
+        num_samples=40,
+        sampler=hs.samplers.RandomSampler(seed=0),
+    )
+    assert len(result.trials) == 40
+    best = result.best_config
+    assert best["model"]["name"] == "svm"
+    assert 1 <= best["model"]["n"] <= 19
+    assert result.best_result == {"error": result.best_trial.value}
+    assert result.best_trial.value == min(_error(r["config"]) for r in result.results())
+
+
+def test_returning_a_dict_and_maximising() -> None:
+    result = hs.tune(
+        lambda c: {"acc": -_error(c), "extra": "x"},
+        SPACE,
+        metric="acc",
+        mode="max",
+        num_samples=10,
+        sampler=hs.samplers.RandomSampler(seed=1),
+    )
+    assert result.best_result["extra"] == "x"
+    assert result.study.direction is hs.StudyDirection.MAXIMIZE
+
+
+def test_reporting_along_the_way_and_pruning() -> None:
+    def train(config: dict) -> None:
+        for epoch in range(10):
+            hs.report(loss=config["x"] + 1.0 / (epoch + 1), epoch=epoch)
+
+    result = hs.tune(
+        train,
+        {"x": hs.uniform(0, 1)},
+        metric="loss",
+        num_samples=30,
+        sampler=hs.samplers.RandomSampler(seed=0),
+        scheduler=hs.schedulers.MedianScheduler(n_startup_trials=5),
+    )
+    states = {t.state for t in result.trials}
+    assert states == {hs.TrialState.COMPLETE, hs.TrialState.PRUNED}
+    best = result.best_trial
+    assert best.last_step == 9
+    assert result.best_result["epoch"] == 9
+    assert best.value == pytest.approx(result.best_config["x"] + 0.1)
+
+
+def test_points_to_evaluate_run_first() -> None:
+    result = hs.tune(
+        _error,
+        SPACE,
+        metric="error",
+        num_samples=3,
+        points_to_evaluate=[{"C": 1.0, "kernel": "rbf", "model": {"n": 1}}],
+    )
+    assert result.trials[0].params == {"C": 1.0, "kernel": "rbf", "model/n": 1}
+    with pytest.raises(ValueError, match="not in the space"):
+        hs.tune(_error, SPACE, metric="error", num_samples=1, points_to_evaluate=[{"D": 1}])
+
+
+def test_several_metrics_make_a_multi_objective_study() -> None:
+    result = hs.tune(
+        lambda c: {"err": c["x"], "size": 1 - c["x"]},
+        {"x": hs.uniform(0, 1)},
+        metric=["err", "size"],
+        mode=["min", "min"],
+        num_samples=8,
+    )
+    assert len(result.study.best_trials) == 8  # every point is Pareto-optimal here
+
+
+def test_trainable_problems_fail_trials_with_reasons() -> None:
+    result = hs.tune(lambda c: None, {"x": hs.uniform(0, 1)}, metric="m", num_samples=1)
+    assert "never reported ['m']" in (result.trials[0].fail_reason or "")
+    result = hs.tune(lambda c: {"other": 1}, {"x": hs.uniform(0, 1)}, metric="m", num_samples=1)
+    assert "no metric ['m']" in (result.trials[0].fail_reason or "")
+    result = hs.tune(
+        lambda c: hs.report(other=1), {"x": hs.uniform(0, 1)}, metric="m", num_samples=1
+    )
+    assert "must include the metric(s) ['m']" in (result.trials[0].fail_reason or "")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"metric": "m", "mode": "minimum"}, "mode must be"),
+        ({"metric": ["a", "b"], "mode": "min"}, "one mode per metric"),
+        ({"metric": []}, "metric must be"),
+    ],
+)
+def test_bad_arguments(kwargs: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        hs.tune(_error, SPACE, num_samples=1, **kwargs)
+
+
+def test_report_outside_tune_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match=r"outside hypersweep\.tune"):
+        hs.report(loss=1.0)
+    with pytest.raises(TypeError, match="callable"):
+        hs.tune(1, SPACE, metric="m")  # type: ignore[arg-type]
