@@ -44,6 +44,7 @@ from .space import (
 )
 from .study import (
     MaxTrialsCallback,
+    RetryFailedTrialCallback,
     Study,
     Trial,
     TuneResult,
@@ -71,6 +72,7 @@ __all__ = [
     "HypersweepError",
     "IntDistribution",
     "MaxTrialsCallback",
+    "RetryFailedTrialCallback",
     "Study",
     "StudyDirection",
     "StudyNotFoundError",

@@ -3,5 +3,13 @@
 from __future__ import annotations
 
 from .storage import InMemoryStorage, Storage, StudyInfo, VersionedState, get_storage
+from .study import RetryFailedTrialCallback
 
-__all__ = ["InMemoryStorage", "Storage", "StudyInfo", "VersionedState", "get_storage"]
+__all__ = [
+    "InMemoryStorage",
+    "RetryFailedTrialCallback",
+    "Storage",
+    "StudyInfo",
+    "VersionedState",
+    "get_storage",
+]

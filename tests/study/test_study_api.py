@@ -159,5 +159,5 @@ def test_trials_dataframe() -> None:
 
 
 def test_storage_url_errors_are_clear() -> None:
-    with pytest.raises(ValueError, match="not supported"):
-        hs.create_study(storage="postgresql://localhost/test")
+    with pytest.raises(ValueError, match="Unknown storage URL"):
+        hs.create_study(storage="postgres-ish://localhost/test")

@@ -60,6 +60,27 @@ class Sampler:
         """Trial-level decisions, returned as system attributes to store (default none)."""
         return {}
 
+    #: Samplers whose state all workers of a study must share (CMA-ES's distribution, for
+    #: one) name it here; the study then calls :meth:`start_trial_shared` instead of
+    #: :meth:`start_trial`, with the state kept in the study's storage.
+    shared_state_key: str | None = None
+
+    def start_trial_shared(
+        self,
+        history: History,
+        trial: FrozenTrial,
+        rng: np.random.Generator,
+        state: bytes | None,
+    ) -> tuple[Mapping[str, Any], bytes | None]:
+        """Like :meth:`start_trial`, for a sampler with shared state.
+
+        Receives the latest stored state (``None`` before the first write) and returns the
+        system attributes to store on the trial and the new state (``None``: unchanged). The
+        study writes the state with compare-and-set and calls again with the fresher state
+        when another worker wrote first, so this must be a pure function of its arguments.
+        """
+        return self.start_trial(history, trial, rng), None
+
     def infer_relative_search_space(self, history: History, trial: FrozenTrial) -> SearchSpace:
         """The parameters to sample jointly for ``trial`` (default none)."""
         return {}

@@ -1,13 +1,31 @@
-"""Where results live: the storage protocol and its backends."""
+"""Where results live: the storage protocol and its backends.
+
+=============================================  =========================================
+URL                                            backend
+=============================================  =========================================
+``None``, ``"memory"``                         :class:`InMemoryStorage` (this process only)
+``sqlite:///path.db``                          SQL storage on a SQLite file (the embedded default)
+``postgresql://user@host/db``                  SQL storage on PostgreSQL (psycopg 3)
+``mysql+pymysql://user@host/db``               SQL storage on MySQL / MariaDB
+``journal:///path.log``                        journal storage in an append-only file
+``redis://host:6379/0``                        journal storage in Redis
+=============================================  =========================================
+"""
 
 from __future__ import annotations
 
-from .base import Storage, StudyInfo, VersionedState
+from typing import Any
+
+from .base import STARTED_STATES, Storage, StudyInfo, VersionedState
 from .memory import InMemoryStorage
 
+_SQL_PREFIXES = ("sqlite:", "postgresql", "postgres:", "mysql")
 
-def get_storage(storage: Storage | str | None) -> Storage:
+
+def get_storage(storage: Storage | str | None, **options: Any) -> Storage:
     """Turn ``None`` (memory), a storage object or a storage URL into a storage.
+
+    ``options`` go to the backend's constructor (e.g. ``heartbeat_interval=10``).
 
     >>> type(get_storage(None)).__name__
     'InMemoryStorage'
@@ -16,17 +34,33 @@ def get_storage(storage: Storage | str | None) -> Storage:
         return InMemoryStorage()
     if isinstance(storage, Storage):
         return storage
-    if isinstance(storage, str):
-        if storage in (":memory:", "memory", "memory://"):
-            return InMemoryStorage()
-        raise ValueError(
-            f"Storage URL {storage!r} is not supported by this version of hypersweep, which "
-            "keeps studies in memory only. Pass storage=None (or 'memory') for now; "
-            "persistent SQL and journal backends are planned."
+    if not isinstance(storage, str):
+        raise TypeError(
+            "storage must be None, a storage URL or a Storage object, got "
+            f"{type(storage).__name__}."
         )
-    raise TypeError(
-        f"storage must be None, a storage URL or a Storage object, got {type(storage).__name__}."
+    if storage in (":memory:", "memory", "memory://"):
+        return InMemoryStorage()
+    if storage.startswith(_SQL_PREFIXES):
+        from .sql import SQLStorage
+
+        return SQLStorage(storage, **options)
+    if storage.startswith(("journal:", "redis:", "rediss:")):
+        from .journal import journal_storage_from_url
+
+        return journal_storage_from_url(storage, **options)
+    raise ValueError(
+        f"Unknown storage URL {storage!r}. Use 'sqlite:///study.db', "
+        "'postgresql://user@host/db', 'mysql+pymysql://user@host/db', "
+        "'journal:///path/to/study.log', 'redis://host:6379/0' or 'memory'."
     )
 
 
-__all__ = ["InMemoryStorage", "Storage", "StudyInfo", "VersionedState", "get_storage"]
+__all__ = [
+    "STARTED_STATES",
+    "InMemoryStorage",
+    "Storage",
+    "StudyInfo",
+    "VersionedState",
+    "get_storage",
+]

@@ -21,7 +21,7 @@ contract, checked by :func:`hypersweep.testing.check_storage`:
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +50,22 @@ class VersionedState:
     data: bytes
 
 
+STARTED_STATES = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+
+
 class Storage:
-    """Base class of the storage backends; see the module docstring for the contract."""
+    """Base class of the storage backends; see the module docstring for the contract.
+
+    ``heartbeat_interval`` (seconds, ``None`` = no heartbeats) and ``grace_period`` tell the
+    optimisation loop how often to renew the lease of a running trial and after how long
+    without a heartbeat a trial counts as abandoned; ``failed_trial_callback(study, trial)``
+    is called for each trial failed that way (see ``RetryFailedTrialCallback``).
+    """
+
+    heartbeat_interval: float | None = None
+    grace_period: float | None = None
+    shared_across_processes: bool = False
+    failed_trial_callback: Callable[..., None] | None = None
 
     # -- studies ----------------------------------------------------------------------------
     def create_new_study(
@@ -107,14 +121,28 @@ class Storage:
         params: Mapping[str, Any],
         user_attrs: Mapping[str, Any] | None = None,
         skip_if_exists: bool = False,
+        system_attrs: Mapping[str, Any] | None = None,
     ) -> int | None:
         """Add a WAITING trial that will run with ``params``; return its id.
 
-        With ``skip_if_exists``, nothing is added (and ``None`` returned) when a WAITING,
-        RUNNING or COMPLETE trial already has exactly these params; the check and the insert
-        are one atomic step.
+        ``params`` are kept in the system attribute ``fixed_params``; ``system_attrs`` are
+        added beside it. With ``skip_if_exists``, nothing is added (and ``None`` returned)
+        when a WAITING, RUNNING, COMPLETE or PRUNED trial already has exactly these params;
+        the check and the insert are one atomic step.
         """
         raise NotImplementedError
+
+    def start_trial(self, study_id: int, max_trials: int | None = None) -> FrozenTrial | None:
+        """Start the next trial: pop the oldest WAITING one, else create a RUNNING one.
+
+        With ``max_trials``, return ``None`` instead when the study already holds that many
+        started (non-WAITING) trials. Backends make the check and the start one atomic step,
+        so a budget shared by many workers is exact. This default composes the other methods
+        and is atomic only where they are.
+        """
+        if max_trials is not None and self.get_n_trials(study_id, STARTED_STATES) >= max_trials:
+            return None
+        return self.pop_waiting_trial(study_id) or self.create_new_trial(study_id)
 
     def pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
         """Atomically turn the oldest WAITING trial into RUNNING and return it (or ``None``)."""
@@ -167,6 +195,14 @@ class Storage:
     def get_n_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
         """How many trials a study has (in the given states)."""
         return len(self.get_all_trials(study_id, states))
+
+    def flush(self) -> None:
+        """Make this process's buffered writes visible to other processes (default: none).
+
+        Persistent backends may buffer a RUNNING trial's parameters and attributes and write
+        them in one transaction; they flush at every report, when the trial finishes, at each
+        heartbeat, and here.
+        """
 
     # -- leases -----------------------------------------------------------------------------
     def heartbeat(self, trial_id: int) -> None:

@@ -272,6 +272,7 @@ class InMemoryStorage(Storage):
         params: Mapping[str, Any],
         user_attrs: Mapping[str, Any] | None = None,
         skip_if_exists: bool = False,
+        system_attrs: Mapping[str, Any] | None = None,
     ) -> int | None:
         with self._lock:
             study = self._study(study_id)
@@ -284,10 +285,19 @@ class InMemoryStorage(Storage):
                     elif rec.state is not TrialState.FAIL and rec.params == params:
                         return None
             rec = self._new_trial(study, TrialState.WAITING)
+            rec.system_attrs.update(system_attrs or {})
             rec.system_attrs[FIXED_PARAMS_ATTR] = params
             rec.user_attrs = dict(user_attrs or {})
             study.waiting.append(rec)
             return rec.trial_id
+
+    def start_trial(self, study_id: int, max_trials: int | None = None) -> FrozenTrial | None:
+        with self._lock:
+            if max_trials is not None:
+                study = self._study(study_id)
+                if len(study.trials) - len(study.waiting) >= max_trials:
+                    return None
+            return self.pop_waiting_trial(study_id) or self.create_new_trial(study_id)
 
     def pop_waiting_trial(self, study_id: int) -> FrozenTrial | None:
         with self._lock:

@@ -9,11 +9,12 @@ from ._api import (
 )
 from ._trial import Trial
 from ._tune import TuneResult, report, tune
-from .callbacks import MaxTrialsCallback
+from .callbacks import MaxTrialsCallback, RetryFailedTrialCallback
 from .study import Study
 
 __all__ = [
     "MaxTrialsCallback",
+    "RetryFailedTrialCallback",
     "Study",
     "Trial",
     "TuneResult",

@@ -1,38 +1,57 @@
-"""The optimisation loop behind ``Study.optimize``."""
+"""The optimisation loop behind ``Study.optimize``: budgets, workers, progress."""
 
 from __future__ import annotations
 
 import gc
 import math
 import os
+import pickle
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._internal.exceptions import TrialPruned
-from ..executors import Executor, InlineExecutor, ThreadExecutor
+from ..executors import Executor, InlineExecutor, ProcessExecutor, ThreadExecutor
+from ..samplers import Sampler
+from ..schedulers import Scheduler
+from ..storage import STARTED_STATES, Storage
 from ..trial import FrozenTrial, StudyDirection, TrialState
+from ._lease import StaleTrialReaper
 from ._trial import PRUNE_REASON_ATTR, Trial
 
 if TYPE_CHECKING:
     from .study import CallbackFn, ObjectiveFn, Study
 
 
-class _Budget:
-    """Shared stop conditions of all workers of one ``optimize`` call."""
+@dataclass(frozen=True)
+class LoopConfig:
+    """What every worker of one ``optimize`` call needs (picklable for process workers)."""
 
-    def __init__(self, study: Study, n_trials: int | None, timeout: float | None) -> None:
+    func: ObjectiveFn
+    catch: tuple[type[BaseException], ...]
+    callbacks: tuple[CallbackFn, ...]
+    gc_after_trial: bool
+    n_trials: int | None  # per call, shared by this process's workers
+    max_trials: int | None  # study-wide started-trial budget, exact across processes
+    deadline: float | None  # time.time() after which no trial starts
+
+
+class _Budget:
+    """Shared stop conditions of the workers of one process."""
+
+    def __init__(self, study: Study, config: LoopConfig) -> None:
         self._study = study
-        self._remaining = n_trials
-        self._deadline = None if timeout is None else time.monotonic() + timeout
+        self._remaining = config.n_trials
+        self._deadline = config.deadline
         self._lock = threading.Lock()
 
     def take(self) -> bool:
         """Reserve one more trial; ``False`` when the budget is used up."""
         if self._study._stop_flag:
             return False
-        if self._deadline is not None and time.monotonic() >= self._deadline:
+        if self._deadline is not None and time.time() >= self._deadline:
             return False
         if self._remaining is None:
             return True
@@ -49,7 +68,7 @@ class _Budget:
 
 
 class _Progress:
-    """A tqdm progress bar showing the best value this call has seen."""
+    """A tqdm progress bar showing the best value seen by this call."""
 
     def __init__(self, study: Study, enabled: bool, n_trials: int | None, timeout: float | None):
         self._bar: Any = None
@@ -57,52 +76,36 @@ class _Progress:
         self._maximize = study._directions[0] is StudyDirection.MAXIMIZE
         self._single = len(study._directions) == 1
         self._lock = threading.Lock()
-        if not enabled:
-            return
-        from tqdm.auto import tqdm
-
-        if n_trials is not None:
-            self._bar = tqdm(total=n_trials, desc="hypersweep", unit="trial")
-        else:
-            total = timeout if timeout is not None else None
-            self._bar = tqdm(total=total, desc="hypersweep", unit="trial")
         self._start = time.monotonic()
         self._timed = n_trials is None and timeout is not None
+        if enabled:
+            from tqdm.auto import tqdm
 
-    def update(self, trial: FrozenTrial) -> None:
+            total = n_trials if n_trials is not None else timeout
+            self._bar = tqdm(total=total, desc="hypersweep", unit="trial")
+
+    def update(self, trial: FrozenTrial, count: int = 1) -> None:
         if self._bar is None:
             return
         with self._lock:
             if self._single and trial.state is TrialState.COMPLETE and trial.values:
                 value = trial.values[0]
-                if self._best is None or (
+                better = self._best is None or (
                     value > self._best if self._maximize else value < self._best
-                ):
+                )
+                if better:
                     self._best = value
             if self._timed:
-                elapsed = time.monotonic() - self._start
-                self._bar.n = min(elapsed, self._bar.total)
+                self._bar.n = min(time.monotonic() - self._start, self._bar.total)
                 self._bar.refresh()
             else:
-                self._bar.update(1)
+                self._bar.update(count)
             if self._best is not None:
                 self._bar.set_postfix(best=f"{self._best:.6g}", refresh=False)
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-
-
-def _catch_tuple(
-    catch: Iterable[type[Exception]] | type[Exception],
-) -> tuple[type[BaseException], ...]:
-    if isinstance(catch, type):
-        catch = (catch,)
-    types = tuple(catch)
-    for t in types:
-        if not (isinstance(t, type) and issubclass(t, BaseException)):
-            raise TypeError(f"catch must hold exception types, got {t!r}.")
-    return types
 
 
 def run_trial(
@@ -133,6 +136,78 @@ def run_trial(
     return frozen
 
 
+def worker_loop(study: Study, config: LoopConfig, budget: _Budget, progress: _Progress) -> None:
+    """Run trials until the budget is used up: the body of every worker."""
+    reaper = StaleTrialReaper(study)
+    while budget.take():
+        reaper.maybe_reap()
+        trial = study._ask_unless_exhausted(config.max_trials)
+        if trial is None:
+            budget.give_back()
+            study._stop_flag = True
+            return
+        frozen = run_trial(study, trial, config.func, config.catch)
+        progress.update(frozen)
+        for callback in config.callbacks:
+            callback(study, frozen)
+        if config.gc_after_trial:
+            gc.collect()
+
+
+def process_worker(
+    payload: tuple[str, Storage, Sampler, Scheduler, LoopConfig], index: int
+) -> None:
+    """The body of a worker process: rebuild the study from its storage and loop."""
+    from .study import Study
+
+    study_name, storage, sampler, scheduler, config = payload
+    study = Study(study_name, storage, sampler, scheduler)
+    study._optimizing += 1
+    quiet = _Progress(study, False, None, None)
+    worker_loop(study, config, _Budget(study, config), quiet)
+
+
+def _catch_tuple(
+    catch: Iterable[type[Exception]] | type[Exception],
+) -> tuple[type[BaseException], ...]:
+    if isinstance(catch, type):
+        catch = (catch,)
+    types = tuple(catch)
+    for t in types:
+        if not (isinstance(t, type) and issubclass(t, BaseException)):
+            raise TypeError(f"catch must hold exception types, got {t!r}.")
+    return types
+
+
+def _validate(n_trials: Any, timeout: Any, n_jobs: Any, max_trials: Any) -> int:
+    for name, value in (("n_trials", n_trials), ("max_trials", max_trials)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
+            raise ValueError(f"{name} must be an int >= 0 or None, got {value!r}.")
+    if timeout is not None and (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not timeout > 0
+        or math.isnan(timeout)
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+        raise ValueError(f"n_jobs must be a positive int or -1 (all CPUs), got {n_jobs!r}.")
+    return (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+
+
+def _resolve_executor(executor: Executor | str | None, n_jobs: int) -> Executor:
+    if executor is None:
+        return InlineExecutor() if n_jobs == 1 else ThreadExecutor()
+    if isinstance(executor, Executor):
+        return executor
+    named = {"inline": InlineExecutor, "threads": ThreadExecutor, "processes": ProcessExecutor}
+    if executor in named:
+        return named[executor]()
+    raise ValueError(f"executor must be an Executor or one of {sorted(named)}, got {executor!r}.")
+
+
 def run_optimize(
     study: Study,
     func: ObjectiveFn,
@@ -144,53 +219,79 @@ def run_optimize(
     callbacks: Sequence[CallbackFn] | None,
     gc_after_trial: bool,
     show_progress_bar: bool,
-    executor: Executor | None,
+    executor: Executor | str | None,
+    max_trials: int | None,
 ) -> None:
     """Validate the arguments, then run workers until the budget is used up."""
     if not callable(func):
         raise TypeError(f"The objective must be callable, got {type(func).__name__}.")
-    if n_trials is not None and (
-        isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0
-    ):
-        raise ValueError(f"n_trials must be an int >= 0 or None, got {n_trials!r}.")
-    if timeout is not None and (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, (int, float))
-        or not timeout > 0
-        or math.isnan(timeout)
-    ):
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
-        raise ValueError(f"n_jobs must be a positive int or -1 (all CPUs), got {n_jobs!r}.")
-    if n_jobs == -1:
-        n_jobs = os.cpu_count() or 1
-    catch_types = _catch_tuple(catch)
-    callbacks = list(callbacks or [])
-    if executor is None:
-        executor = InlineExecutor() if n_jobs == 1 else ThreadExecutor()
-    budget = _Budget(study, n_trials, timeout)
+    n_jobs = _validate(n_trials, timeout, n_jobs, max_trials)
+    runner = _resolve_executor(executor, n_jobs)
+    config = LoopConfig(
+        func=func,
+        catch=_catch_tuple(catch),
+        callbacks=tuple(callbacks or ()),
+        gc_after_trial=gc_after_trial,
+        n_trials=n_trials,
+        max_trials=max_trials,
+        deadline=None if timeout is None else time.time() + timeout,
+    )
     progress = _Progress(study, show_progress_bar, n_trials, timeout)
-
-    def worker(index: int) -> None:
-        while budget.take():
-            trial = study._ask_unless_exhausted()
-            if trial is None:
-                budget.give_back()
-                study._stop_flag = True
-                return
-            frozen = run_trial(study, trial, func, catch_types)
-            progress.update(frozen)
-            for callback in callbacks:
-                callback(study, frozen)
-            if gc_after_trial:
-                gc.collect()
-
     study._stop_flag = False
     study._optimizing += 1
     try:
-        executor.run(worker, n_jobs)
+        if isinstance(runner, ProcessExecutor):
+            _run_processes(study, runner, config, n_jobs, progress)
+        else:
+            budget = _Budget(study, config)
+            runner.run(lambda index: worker_loop(study, config, budget, progress), n_jobs)
     finally:
         study._optimizing -= 1
         if not study._optimizing:
             study._stop_flag = False
         progress.close()
+
+
+def _run_processes(
+    study: Study, runner: ProcessExecutor, config: LoopConfig, n_jobs: int, progress: _Progress
+) -> None:
+    storage = study._storage
+    if not storage.shared_across_processes:
+        raise ValueError(
+            f"{type(storage).__name__} cannot be shared by worker processes; use a storage "
+            "URL that every process can reach, e.g. storage='sqlite:///study.db'."
+        )
+    started = storage.get_n_trials(study._study_id, STARTED_STATES)
+    if config.n_trials is not None:
+        # Each process could run n_trials; the study-wide cap makes the total exact.
+        cap = started + config.n_trials
+        max_trials = cap if config.max_trials is None else min(cap, config.max_trials)
+        config = LoopConfig(**{**config.__dict__, "max_trials": max_trials})
+    payload = (study.study_name, storage, study.sampler, study.scheduler, config)
+    try:
+        pickle.dumps(payload)
+    except Exception as exc:
+        raise TypeError(
+            "Running trials in processes needs a picklable objective, sampler, scheduler and "
+            "callbacks: define the objective at module level (not a lambda or closure). "
+            f"Pickling failed with: {exc}"
+        ) from exc
+    stop = threading.Event()
+
+    def poll() -> None:
+        seen = started
+        while not stop.wait(0.5):
+            now = storage.get_n_trials(study._study_id, STARTED_STATES)
+            if now > seen:
+                progress.update(FrozenTrial(number=-1, state=TrialState.RUNNING), now - seen)
+                seen = now
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        from functools import partial
+
+        runner.run(partial(process_worker, payload), n_jobs)
+    finally:
+        stop.set()
+        poller.join()

@@ -6,7 +6,7 @@ import datetime as _dt
 import json
 import numbers
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .study import Study
 
 PRUNE_REASON_ATTR = "prune_reason"
+_MAX_STATE_RETRIES = 1000
 
 
 class Trial:
@@ -84,7 +85,10 @@ class Trial:
         sampler = study.sampler
         history = self._sampler_history()
         with study._sampler_lock:
-            attrs = sampler.start_trial(history, self._view, self._rng)
+            if sampler.shared_state_key is None:
+                attrs = sampler.start_trial(history, self._view, self._rng)
+            else:
+                attrs = self._start_shared(sampler.shared_state_key, history)
             for key, value in attrs.items():
                 study._storage.set_trial_system_attr(self._trial_id, key, value)
                 self._system_attrs[key] = value
@@ -94,6 +98,24 @@ class Trial:
                 self._relative_params = sampler.sample_relative(
                     history, self._view, space, self._rng
                 )
+
+    def _start_shared(self, key: str, history: History) -> Mapping[str, Any]:
+        storage, study_id = self.study._storage, self.study._study_id
+        for _ in range(_MAX_STATE_RETRIES):
+            stored = storage.get_study_state(study_id, key)
+            version = stored.version if stored else 0
+            rng = self.study.sampler.trial_rng(self.number)  # the same draws on every retry
+            attrs, new_state = self.study.sampler.start_trial_shared(
+                history, self._view, rng, stored.data if stored else None
+            )
+            if new_state is None or storage.compare_and_set_study_state(
+                study_id, key, new_state, version
+            ):
+                return attrs
+        raise RuntimeError(
+            f"Could not update the sampler state {key!r}: other workers kept writing first "
+            f"({_MAX_STATE_RETRIES} attempts)."
+        )
 
     def _suggest(self, name: str, dist: Distribution) -> Any:
         params = self._params

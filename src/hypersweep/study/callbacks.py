@@ -36,3 +36,48 @@ class MaxTrialsCallback:
     def __call__(self, study: Study, trial: FrozenTrial) -> None:
         if study._storage.get_n_trials(study._study_id, self.states) >= self.n_trials:
             study.stop()
+
+
+RETRY_OF_ATTR = "retry_of"
+RETRY_COUNT_ATTR = "retry_count"
+RETRIED_FROM_ATTR = "retried_from"
+
+
+class RetryFailedTrialCallback:
+    """Re-run a trial whose worker died (no heartbeat within the grace period).
+
+    Give it to a storage as ``failed_trial_callback``: the abandoned trial stays FAIL, and a
+    new trial with the same parameters is enqueued, carrying ``retry_of`` (the number of the
+    first attempt), ``retried_from`` (the attempt it replaces) and ``retry_count`` system
+    attributes. At most ``max_retry`` retries per original trial (``None``: no limit).
+
+    >>> import hypersweep as hs
+    >>> storage = hs.storages.InMemoryStorage()
+    >>> storage.failed_trial_callback = hs.RetryFailedTrialCallback(max_retry=1)
+    """
+
+    def __init__(self, max_retry: int | None = 3) -> None:
+        if max_retry is not None and (
+            isinstance(max_retry, bool) or not isinstance(max_retry, int) or max_retry < 0
+        ):
+            raise ValueError(f"max_retry must be an int >= 0 or None, got {max_retry!r}.")
+        self.max_retry = max_retry
+
+    def __call__(self, study: Study, trial: FrozenTrial) -> None:
+        count = int(trial.system_attrs.get(RETRY_COUNT_ATTR, 0))
+        if self.max_retry is not None and count >= self.max_retry:
+            return
+        study._enqueue_retry(
+            trial.params,
+            {
+                RETRY_OF_ATTR: trial.system_attrs.get(RETRY_OF_ATTR, trial.number),
+                RETRIED_FROM_ATTR: trial.number,
+                RETRY_COUNT_ATTR: count + 1,
+            },
+        )
+
+    @staticmethod
+    def retried_trial_number(trial: FrozenTrial) -> int | None:
+        """The number of the first attempt this trial retries (``None`` if not a retry)."""
+        value = trial.system_attrs.get(RETRY_OF_ATTR)
+        return None if value is None else int(value)

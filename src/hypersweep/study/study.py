@@ -17,6 +17,7 @@ from ..schedulers import Scheduler
 from ..space import Distribution
 from ..storage import Storage
 from ..trial import FrozenTrial, History, StudyDirection, TrialState
+from ._lease import heartbeater
 from ._trial import Trial
 from ._values import convert_values
 
@@ -176,26 +177,41 @@ class Study:
         Parameters in ``fixed_distributions`` are suggested at once, so a caller that drives
         the loop itself can read them from ``trial.params``.
         """
-        frozen = self._storage.pop_waiting_trial(self._study_id)
-        if frozen is None:
-            frozen = self._storage.create_new_trial(self._study_id)
-        trial = Trial(self, frozen)
+        trial = self._start_trial(None)
+        assert trial is not None
         try:
-            trial._start()
             for name, dist in (fixed_distributions or {}).items():
                 trial._suggest(name, dist)
         except BaseException as exc:
-            self._storage.finish_trial(
-                trial._trial_id, TrialState.FAIL, fail_reason=f"{type(exc).__name__}: {exc}"
-            )
+            self._fail_at_start(trial, exc)
             raise
         return trial
 
-    def _ask_unless_exhausted(self) -> Trial | None:
+    def _start_trial(self, max_trials: int | None) -> Trial | None:
+        frozen = self._storage.start_trial(self._study_id, max_trials)
+        if frozen is None:
+            return None
+        trial = Trial(self, frozen)
+        beat = heartbeater(self._storage)
+        if beat is not None:
+            beat.add(trial._trial_id)
+        try:
+            trial._start()
+        except BaseException as exc:
+            self._fail_at_start(trial, exc)
+            raise
+        return trial
+
+    def _fail_at_start(self, trial: Trial, exc: BaseException) -> None:
+        self._finish(
+            trial._trial_id, trial.number, TrialState.FAIL, None, f"{type(exc).__name__}: {exc}"
+        )
+
+    def _ask_unless_exhausted(self, max_trials: int | None = None) -> Trial | None:
         with self._sampler_lock:
             if self.sampler.is_exhausted(self._history()):
                 return None
-            return self.ask()
+            return self._start_trial(max_trials)
 
     def tell(
         self,
@@ -252,6 +268,9 @@ class Study:
             if reports:
                 last = reports[max(reports)]
                 converted = (float(last),) if last == last else None  # NaN: no value
+        beat = heartbeater(self._storage)
+        if beat is not None:
+            beat.remove(trial_id)
         if not self._storage.finish_trial(trial_id, state, converted, reason):
             if skip_if_finished:
                 return self._storage.get_trial(trial_id)
@@ -280,6 +299,9 @@ class Study:
         if not isinstance(params, Mapping):
             raise TypeError(f"params must be a dict, got {type(params).__name__}.")
         self._storage.enqueue_trial(self._study_id, params, user_attrs, skip_if_exists)
+
+    def _enqueue_retry(self, params: Mapping[str, Any], system_attrs: Mapping[str, Any]) -> None:
+        self._storage.enqueue_trial(self._study_id, params, None, False, system_attrs)
 
     def add_trial(self, trial: FrozenTrial) -> None:
         """Add a finished trial made elsewhere (see :func:`hypersweep.create_trial`)."""
@@ -311,14 +333,20 @@ class Study:
         gc_after_trial: bool = False,
         show_progress_bar: bool = False,
         *,
-        executor: Executor | None = None,
+        executor: Executor | str | None = None,
+        max_trials: int | None = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran, ``timeout`` seconds passed,
         :meth:`stop` was called or the sampler is exhausted.
 
         An exception in ``func`` fails that trial with the reason recorded and the study goes
         on; exceptions whose type is not in ``catch`` are re-raised after the trial is
-        recorded (``catch=()`` stops at the first one). ``n_jobs > 1`` runs trials in threads.
+        recorded (``catch=()`` stops at the first one).
+
+        ``n_jobs > 1`` runs that many workers: threads by default, or processes with
+        ``executor="processes"`` (the storage must then be shared, e.g. SQLite, and the
+        objective picklable). ``max_trials`` stops once the study holds that many started
+        trials in all, counting every worker and earlier calls — an exact, study-wide budget.
         """
         from ._optimize import run_optimize
 
@@ -333,6 +361,7 @@ class Study:
             gc_after_trial=gc_after_trial,
             show_progress_bar=show_progress_bar,
             executor=executor,
+            max_trials=max_trials,
         )
 
     def stop(self) -> None:
