@@ -1,0 +1,75 @@
+"""Optimisation quality: best value after N trials, median over seeds, and mean ranks.
+
+    python benchmarks/quality.py --solvers hs-random optuna-random --trials 100 --seeds 10
+    python benchmarks/quality.py --problems branin-2d --seeds 3
+
+Ranks are computed per problem on the median best value (1 = best; ties share the mean
+rank); the mean rank over problems summarises each solver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from problems import PROBLEMS
+from solvers import SOLVERS
+
+
+def ranks(values: dict[str, float]) -> dict[str, float]:
+    """Rank solvers by value (lower is better); ties share the mean rank."""
+    ordered = sorted(values.items(), key=lambda kv: kv[1])
+    result: dict[str, float] = {}
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1][1] == ordered[i][1]:
+            j += 1
+        for k in range(i, j + 1):
+            result[ordered[k][0]] = (i + j) / 2 + 1
+        i = j + 1
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--solvers", nargs="+", default=sorted(SOLVERS))
+    parser.add_argument("--problems", nargs="+", default=sorted(PROBLEMS))
+    parser.add_argument("--trials", type=int, default=100)
+    parser.add_argument("--seeds", type=int, default=10)
+    args = parser.parse_args()
+    medians: dict[str, dict[str, float]] = {}
+    for pname in args.problems:
+        problem = PROBLEMS[pname]
+        medians[pname] = {}
+        for sname in args.solvers:
+            start = time.perf_counter()
+            try:
+                bests = [SOLVERS[sname](problem, seed, args.trials) for seed in range(args.seeds)]
+            except ImportError as exc:
+                print(f"{pname:<20} {sname:<16} missing ({exc})")
+                continue
+            medians[pname][sname] = statistics.median(bests)
+            elapsed = time.perf_counter() - start
+            print(
+                f"{pname:<20} {sname:<16} median best {medians[pname][sname]:>12.6g}  "
+                f"({elapsed:.1f} s)",
+                flush=True,
+            )
+    rank_sums: dict[str, list[float]] = {s: [] for s in args.solvers}
+    for values in medians.values():
+        for sname, r in ranks(values).items():
+            rank_sums[sname].append(r)
+    print(f"\nmean rank over {len(medians)} problems ({args.trials} trials, {args.seeds} seeds):")
+    for sname, rs in sorted(rank_sums.items(), key=lambda kv: statistics.mean(kv[1] or [99])):
+        if rs:
+            print(f"  {sname:<16} {statistics.mean(rs):.2f}")
+
+
+if __name__ == "__main__":
+    main()
