@@ -9,6 +9,7 @@ from .._internal.optional import import_optional
 from ..samplers import QMCSampler, RandomSampler, Sampler
 from ..study import Trial, create_study
 from ..trial import TrialState
+from ._common import add_storage, default_storage
 from ._table import format_value, trials_table
 
 
@@ -19,8 +20,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--sampler", choices=["random", "qmc"], default="random", help="searching method"
     )
+    add_storage(parser)
     parser.add_argument(
-        "--storage", default=None, help="storage URL (default: in memory, gone at exit)"
+        "--study", default="demo-svm-digits", help="study name (a second run continues it)"
     )
     parser.add_argument("--top", type=int, default=10, help="rows in the table of top trials")
     parser.set_defaults(run=run)
@@ -47,10 +49,16 @@ def run(args: argparse.Namespace) -> int:
     sampler: Sampler = (
         RandomSampler(seed=args.seed) if args.sampler == "random" else QMCSampler(seed=args.seed)
     )
+    url = args.storage or default_storage()
     study = create_study(
-        storage=args.storage, sampler=sampler, direction="minimize", study_name=None
+        storage=url,
+        sampler=sampler,
+        direction="minimize",
+        study_name=args.study,
+        load_if_exists=True,
     )
-    print(f"Tuning an SVM on digits (1797 images, 3-fold CV) with {type(sampler).__name__}:")
+    print(f"Tuning an SVM on digits (1797 images, 3-fold CV) with {type(sampler).__name__};")
+    print(f"study {args.study!r} in {url} ({len(study.trials)} trials so far).")
     study.optimize(objective, n_trials=args.n_trials, show_progress_bar=True)
     best = study.best_trial
     print()
@@ -65,4 +73,9 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(f"Top {len(top)} of {len(study.trials)} trials:")
     print(trials_table(top))
+    print()
+    print(
+        f"The study is stored: `hypersweep trials --storage {url} --study {args.study} "
+        "--top 10` shows it again; running the demo again continues it."
+    )
     return 0

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from .._internal.exceptions import HypersweepError
-from . import demo, studies
+from . import demo, storage_cmd, studies, transfer, trials, worker
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo.add_parser(sub)
     studies.add_parsers(sub)
+    trials.add_parsers(sub)
+    transfer.add_parsers(sub)
+    worker.add_parser(sub)
+    storage_cmd.add_parser(sub)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""``hypersweep studies``, ``trials`` and ``best``: look into a storage."""
+"""``hypersweep studies``: list, create, delete and copy studies."""
 
 from __future__ import annotations
 
@@ -6,34 +6,45 @@ import argparse
 from typing import Any
 
 from ..storage import get_storage
-from ..study import load_study
-from ._table import format_value, render, trials_table
+from ..study import copy_study, create_study
+from ._common import add_storage, add_study, open_storage
+from ._table import render
 
 
 def add_parsers(sub: Any) -> None:
-    studies = sub.add_parser("studies", help="list or delete the studies of a storage")
-    studies_sub = studies.add_subparsers(dest="action", required=True)
-    listing = studies_sub.add_parser("list", help="list the studies")
-    listing.add_argument("--storage", required=True, help="storage URL")
+    studies = sub.add_parser("studies", help="list, create, delete or copy studies")
+    actions = studies.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    listing = actions.add_parser("list", help="list the studies of a storage")
+    add_storage(listing)
     listing.set_defaults(run=run_list)
-    delete = studies_sub.add_parser("delete", help="delete a study and its trials")
-    delete.add_argument("--storage", required=True, help="storage URL")
-    delete.add_argument("--study", required=True, help="study name")
+
+    create = actions.add_parser("create", help="create a study")
+    add_storage(create)
+    add_study(create)
+    create.add_argument(
+        "--direction",
+        action="append",
+        choices=["minimize", "maximize"],
+        help="objective direction; repeat it for several objectives (default: minimize)",
+    )
+    create.set_defaults(run=run_create)
+
+    delete = actions.add_parser("delete", help="delete a study and its trials")
+    add_storage(delete)
+    add_study(delete)
     delete.set_defaults(run=run_delete)
 
-    trials = sub.add_parser("trials", help="show the trials of a study")
-    trials.add_argument("--storage", required=True, help="storage URL")
-    trials.add_argument("--study", required=True, help="study name")
-    trials.set_defaults(run=run_trials)
-
-    best = sub.add_parser("best", help="show the best trial of a study")
-    best.add_argument("--storage", required=True, help="storage URL")
-    best.add_argument("--study", required=True, help="study name")
-    best.set_defaults(run=run_best)
+    copy = actions.add_parser("copy", help="copy a study (all its trials) to another storage")
+    add_storage(copy)
+    add_study(copy)
+    copy.add_argument("--to-storage", required=True, help="destination storage URL")
+    copy.add_argument("--to-study", default=None, help="destination name (default: the same)")
+    copy.set_defaults(run=run_copy)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    infos = get_storage(args.storage).get_all_studies()
+    infos = open_storage(args).get_all_studies()
     rows = [
         [s.study_name, ", ".join(d.name.lower() for d in s.directions), s.n_trials] for s in infos
     ]
@@ -41,24 +52,27 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_create(args: argparse.Namespace) -> int:
+    directions = args.direction or ["minimize"]
+    create_study(storage=open_storage(args), study_name=args.study, directions=directions)
+    print(f"Created study {args.study!r} ({', '.join(directions)}).")
+    return 0
+
+
 def run_delete(args: argparse.Namespace) -> int:
-    storage = get_storage(args.storage)
+    storage = open_storage(args)
     storage.delete_study(storage.get_study_id_from_name(args.study))
     print(f"Deleted study {args.study!r}.")
     return 0
 
 
-def run_trials(args: argparse.Namespace) -> int:
-    study = load_study(study_name=args.study, storage=args.storage)
-    print(trials_table(study.trials))
-    return 0
-
-
-def run_best(args: argparse.Namespace) -> int:
-    study = load_study(study_name=args.study, storage=args.storage)
-    for trial in study.best_trials:
-        values = ", ".join(format_value(v) for v in trial.values or ())
-        print(f"trial {trial.number}: {values}")
-        for name, value in trial.params.items():
-            print(f"  {name} = {format_value(value)}")
+def run_copy(args: argparse.Namespace) -> int:
+    target = args.to_study or args.study
+    n = copy_study(
+        from_study_name=args.study,
+        from_storage=open_storage(args),
+        to_storage=get_storage(args.to_storage),
+        to_study_name=target,
+    )
+    print(f"Copied {n} trials of {args.study!r} to {target!r}.")
     return 0

@@ -7,6 +7,7 @@ from ._api import (
     get_all_study_summaries,
     load_study,
 )
+from ._transfer import copy_study
 from ._trial import Trial
 from ._tune import TuneResult, report, tune
 from .callbacks import MaxTrialsCallback, RetryFailedTrialCallback
@@ -18,6 +19,7 @@ __all__ = [
     "Study",
     "Trial",
     "TuneResult",
+    "copy_study",
     "create_study",
     "delete_study",
     "get_all_study_names",

@@ -67,8 +67,10 @@ class RetryFailedTrialCallback:
         count = int(trial.system_attrs.get(RETRY_COUNT_ATTR, 0))
         if self.max_retry is not None and count >= self.max_retry:
             return
+        # Parameters a dead worker never flushed are still known if they were enqueued.
+        params = {**(trial.system_attrs.get("fixed_params") or {}), **trial.params}
         study._enqueue_retry(
-            trial.params,
+            params,
             {
                 RETRY_OF_ATTR: trial.system_attrs.get(RETRY_OF_ATTR, trial.number),
                 RETRIED_FROM_ATTR: trial.number,

@@ -1,0 +1,79 @@
+"""``hypersweep trials`` and ``best``: look into a study; fail abandoned trials by hand."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..study import load_study
+from ..study._lease import reap_stale_trials
+from ..trial import StudyDirection, TrialState
+from ._common import add_storage, add_study, open_storage
+from ._table import format_value, trials_table
+
+
+def add_parsers(sub: Any) -> None:
+    trials = sub.add_parser(
+        "trials", help="show a study's trials, or fail its abandoned ones (fail-stale)"
+    )
+    trials.add_argument(
+        "action",
+        nargs="?",
+        choices=["list", "fail-stale"],
+        default="list",
+        help="list (default) or fail-stale: turn RUNNING trials without a recent heartbeat "
+        "into FAIL",
+    )
+    add_storage(trials)
+    add_study(trials)
+    trials.add_argument(
+        "--state",
+        action="append",
+        choices=[s.name for s in TrialState],
+        help="only trials in this state (repeatable)",
+    )
+    trials.add_argument("--top", type=int, default=None, help="only the N best complete trials")
+    trials.add_argument(
+        "--grace",
+        type=float,
+        default=None,
+        help="fail-stale: seconds without heartbeat (default: the storage's grace period)",
+    )
+    trials.set_defaults(run=run_trials)
+
+    best = sub.add_parser("best", help="show the best trial (the Pareto front if several)")
+    add_storage(best)
+    add_study(best)
+    best.set_defaults(run=run_best)
+
+
+def run_trials(args: argparse.Namespace) -> int:
+    study = load_study(study_name=args.study, storage=open_storage(args))
+    if args.action == "fail-stale":
+        failed = reap_stale_trials(study, args.grace)
+        print(f"Failed {len(failed)} abandoned trial(s): {failed}")
+        return 0
+    states = tuple(TrialState[s] for s in args.state) if args.state else None
+    trials = study.get_trials(states=states)
+    if args.top is not None:
+        done = [t for t in trials if t.state is TrialState.COMPLETE and t.values]
+        reverse = study.directions[0] is StudyDirection.MAXIMIZE
+        trials = sorted(done, key=lambda t: t.values[0], reverse=reverse)[: args.top]  # type: ignore[index]
+    print(trials_table(trials))
+    return 0
+
+
+def run_best(args: argparse.Namespace) -> int:
+    study = load_study(study_name=args.study, storage=open_storage(args))
+    front = study.best_trials
+    if not front:
+        print("No complete trials yet.")
+        return 1
+    if len(study.directions) == 1:
+        front = [study.best_trial]
+    for trial in front:
+        values = ", ".join(format_value(v) for v in trial.values or ())
+        print(f"trial {trial.number}: {values}")
+        for name, value in trial.params.items():
+            print(f"  {name} = {format_value(value)}")
+    return 0

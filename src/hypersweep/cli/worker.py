@@ -1,0 +1,105 @@
+"""``hypersweep worker``: run trials of a shared study from the shell (one per process/machine).
+
+    hypersweep worker --storage postgresql://db/hpo --study svm mypkg.train:objective \\
+        --n-trials 50 --max-trials 400
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from ..samplers import QMCSampler, RandomSampler, Sampler
+from ..storage import Storage
+from ..study import RetryFailedTrialCallback, create_study, load_study
+from ._common import add_storage, add_study, open_storage
+
+
+def add_parser(sub: Any) -> None:
+    worker = sub.add_parser("worker", help="run trials of a study shared through a storage")
+    worker.add_argument("objective", help="the objective as module:function (importable)")
+    add_storage(worker)
+    add_study(worker)
+    worker.add_argument("--n-trials", type=int, default=None, help="trials this worker runs")
+    worker.add_argument(
+        "--max-trials",
+        type=int,
+        default=None,
+        help="stop when the study holds this many started trials, counting every worker",
+    )
+    worker.add_argument(
+        "--timeout", type=float, default=None, help="seconds to keep starting trials"
+    )
+    worker.add_argument("--sampler", choices=["random", "qmc"], default="random")
+    worker.add_argument("--seed", type=int, default=None, help="sampler seed")
+    worker.add_argument(
+        "--create", action="store_true", help="create the study if it does not exist"
+    )
+    worker.add_argument("--direction", choices=["minimize", "maximize"], default=None)
+    worker.add_argument("--heartbeat-interval", type=float, default=None)
+    worker.add_argument("--grace-period", type=float, default=None)
+    worker.add_argument(
+        "--max-retries",
+        type=int,
+        default=None,
+        help="re-run a trial whose worker died up to this many times",
+    )
+    worker.set_defaults(run=run)
+
+
+def load_objective(spec: str) -> Callable[..., Any]:
+    """Import ``module:function``."""
+    module_name, sep, attr = spec.partition(":")
+    if not sep or not module_name or not attr:
+        raise ValueError(f"The objective must be given as module:function, got {spec!r}.")
+    sys.path.insert(0, "")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ValueError(f"Cannot import {module_name!r} for the objective: {exc}") from exc
+    try:
+        func = getattr(module, attr)
+    except AttributeError:
+        raise ValueError(f"Module {module_name!r} has no {attr!r}.") from None
+    if not callable(func):
+        raise TypeError(f"{spec} is not callable.")
+    return func  # type: ignore[no-any-return]
+
+
+def run(args: argparse.Namespace) -> int:
+    objective = load_objective(args.objective)
+    options: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("heartbeat_interval", args.heartbeat_interval),
+            ("grace_period", args.grace_period),
+        )
+        if value is not None
+    }
+    if args.max_retries is not None:
+        options["failed_trial_callback"] = RetryFailedTrialCallback(max_retry=args.max_retries)
+    storage: Storage = open_storage(args, **options)
+    sampler: Sampler = (
+        RandomSampler(seed=args.seed) if args.sampler == "random" else QMCSampler(seed=args.seed)
+    )
+    if args.create:
+        study = create_study(
+            storage=storage,
+            study_name=args.study,
+            sampler=sampler,
+            direction=args.direction,
+            load_if_exists=True,
+        )
+    else:
+        study = load_study(study_name=args.study, storage=storage, sampler=sampler)
+    before = len(study.trials)
+    study.optimize(
+        objective, n_trials=args.n_trials, timeout=args.timeout, max_trials=args.max_trials
+    )
+    print(
+        f"worker done: {len(study.trials) - before} trials added, study holds {len(study.trials)}."
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""Alembic migrations of the SQL storage (run by ``hypersweep storage upgrade``)."""
