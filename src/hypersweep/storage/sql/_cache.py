@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import heapq
 from collections.abc import Iterable, Sequence
 
 from ...space import Distribution
@@ -16,13 +15,13 @@ def _number(trial: FrozenTrial) -> int:
 
 class StudyCache:
     """Finished trials are immutable: once read, a study's finished trials are kept here and
-    only trials newer than ``max_id`` or still unfinished at the last read are queried."""
+    only trials numbered above ``max_number`` or still unfinished at the last read are queried."""
 
     __slots__ = (
         "directions",
         "finished",
         "finished_ids",
-        "max_id",
+        "max_number",
         "param_dists",
         "unfinished_ids",
     )
@@ -31,7 +30,7 @@ class StudyCache:
         self.directions = directions
         self.finished: list[FrozenTrial] = []  # sorted by number
         self.finished_ids: set[int] = set()
-        self.max_id = -1
+        self.max_number = -1
         self.unfinished_ids: set[int] = set()
         self.param_dists: dict[str, Distribution] = {}
 
@@ -47,6 +46,11 @@ class StudyCache:
                 bisect.insort(self.finished, trial, key=_number)
 
     def merged(self, unfinished: Sequence[FrozenTrial]) -> list[FrozenTrial]:
-        if not unfinished:
-            return list(self.finished)
-        return list(heapq.merge(self.finished, sorted(unfinished, key=_number), key=_number))
+        """All trials by number: a C-speed copy of the cache plus the few unfinished ones."""
+        result = list(self.finished)
+        for trial in sorted(unfinished, key=_number):
+            if not result or trial.number > result[-1].number:
+                result.append(trial)
+            else:
+                bisect.insort(result, trial, key=_number)
+        return result

@@ -711,15 +711,17 @@ class SQLStorage(Storage):
         with self._lock:
             cache = self._cache(study_id)
             c = t.trials.c
-            changed = sa.and_(
-                c.study_id == study_id,
-                sa.or_(c.trial_id > cache.max_id, c.trial_id.in_(sorted(cache.unfinished_ids))),
+            # New trials by a range on the (study_id, number) index, plus the few that were
+            # unfinished at the last read by primary key: never a scan of the whole study.
+            changed = sa.or_(
+                sa.and_(c.study_id == study_id, c.number > cache.max_number),
+                c.trial_id.in_(sorted(cache.unfinished_ids)),
             )
             with read_transaction(self._engine) as conn:
                 fresh = self._load_trials(conn, changed, len(cache.directions) == 1)
             finished, unfinished = [], []
             for trial in fresh:
-                cache.max_id = max(cache.max_id, trial.trial_id)
+                cache.max_number = max(cache.max_number, trial.number)
                 if trial.state.is_finished():
                     finished.append(trial)
                     self._finished.setdefault(trial.trial_id, trial)
