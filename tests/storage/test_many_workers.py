@@ -21,10 +21,12 @@ from .servers import MYSQL_URL, POSTGRES_URL, require_server
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mysql", "journal"])
 def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/study.db"
+    if request.param == "journal":
+        return f"journal://{tmp_path}/study.log"
     return require_server({"postgresql": POSTGRES_URL, "mysql": MYSQL_URL}[request.param])
 
 

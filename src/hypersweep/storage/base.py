@@ -127,8 +127,8 @@ class Storage:
 
         ``params`` are kept in the system attribute ``fixed_params``; ``system_attrs`` are
         added beside it. With ``skip_if_exists``, nothing is added (and ``None`` returned)
-        when a WAITING, RUNNING, COMPLETE or PRUNED trial already has exactly these params;
-        the check and the insert are one atomic step.
+        when a trial that did not FAIL was enqueued with exactly these params or ran with
+        exactly these params; the check and the insert are one atomic step.
         """
         raise NotImplementedError
 

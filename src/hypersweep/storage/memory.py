@@ -7,7 +7,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from typing import Any
 
 from .._internal.exceptions import (
@@ -99,7 +99,13 @@ class _StudyRecord:
         "waiting",
     )
 
-    def __init__(self, study_id: int, name: str, directions: tuple[StudyDirection, ...]) -> None:
+    def __init__(
+        self,
+        study_id: int,
+        name: str,
+        directions: tuple[StudyDirection, ...],
+        datetime_start: _dt.datetime,
+    ) -> None:
         self.study_id = study_id
         self.name = name
         self.directions = directions
@@ -109,7 +115,7 @@ class _StudyRecord:
         self.param_distributions: dict[str, Distribution] = {}
         self.state: dict[str, VersionedState] = {}
         self.waiting: deque[_TrialRecord] = deque()
-        self.datetime_start = _dt.datetime.now()
+        self.datetime_start = datetime_start
 
 
 class InMemoryStorage(Storage):
@@ -132,6 +138,9 @@ class InMemoryStorage(Storage):
         self._trials: dict[int, _TrialRecord] = {}
         self._next_study_id = 0
         self._next_trial_id = 0
+        # The clock behind every recorded time (seconds since the epoch). A journal replaying
+        # its log swaps in the time written in each operation, so replay is deterministic.
+        self._now: Callable[[], float] = time.time
 
     # -- helpers ----------------------------------------------------------------------------
     def _study(self, study_id: int) -> _StudyRecord:
@@ -177,7 +186,9 @@ class InMemoryStorage(Storage):
                 )
             study_id = self._next_study_id
             self._next_study_id += 1
-            self._studies[study_id] = _StudyRecord(study_id, name, tuple(directions))
+            self._studies[study_id] = _StudyRecord(
+                study_id, name, tuple(directions), _dt.datetime.fromtimestamp(self._now())
+            )
             self._names[name] = study_id
             return study_id
 
@@ -241,8 +252,9 @@ class InMemoryStorage(Storage):
             study = self._study(study_id)
             if template is None:
                 rec = self._new_trial(study, TrialState.RUNNING)
-                rec.datetime_start = _dt.datetime.now()
-                rec.heartbeat = time.time()
+                now = self._now()
+                rec.datetime_start = _dt.datetime.fromtimestamp(now)
+                rec.heartbeat = now
                 return rec.snapshot()
             for name, dist in template.distributions.items():
                 self._check_param(study, name, dist)
@@ -263,7 +275,7 @@ class InMemoryStorage(Storage):
             if rec.state is TrialState.WAITING:
                 study.waiting.append(rec)
             elif rec.state is TrialState.RUNNING:
-                rec.heartbeat = time.time()
+                rec.heartbeat = self._now()
             return rec.snapshot()
 
     def enqueue_trial(
@@ -279,10 +291,9 @@ class InMemoryStorage(Storage):
             params = dict(params)
             if skip_if_exists:
                 for rec in study.trials:
-                    if rec.state is TrialState.WAITING:
-                        if rec.system_attrs.get(FIXED_PARAMS_ATTR) == params:
-                            return None
-                    elif rec.state is not TrialState.FAIL and rec.params == params:
+                    if rec.state is not TrialState.FAIL and (
+                        rec.system_attrs.get(FIXED_PARAMS_ATTR) == params or rec.params == params
+                    ):
                         return None
             rec = self._new_trial(study, TrialState.WAITING)
             rec.system_attrs.update(system_attrs or {})
@@ -306,8 +317,9 @@ class InMemoryStorage(Storage):
                 rec = waiting.popleft()
                 if rec.state is TrialState.WAITING:
                     rec.state = TrialState.RUNNING
-                    rec.datetime_start = _dt.datetime.now()
-                    rec.heartbeat = time.time()
+                    now = self._now()
+                    rec.datetime_start = _dt.datetime.fromtimestamp(now)
+                    rec.heartbeat = now
                     rec.frozen = None
                     return rec.snapshot()
             return None
@@ -359,7 +371,7 @@ class InMemoryStorage(Storage):
             rec.state = state
             rec.values = None if values is None else tuple(values)
             rec.fail_reason = fail_reason
-            rec.datetime_complete = _dt.datetime.now()
+            rec.datetime_complete = _dt.datetime.fromtimestamp(self._now())
             rec.frozen = None
             return True
 
@@ -395,11 +407,11 @@ class InMemoryStorage(Storage):
         with self._lock:
             rec = self._trial(trial_id)
             if rec.state is TrialState.RUNNING:
-                rec.heartbeat = time.time()
+                rec.heartbeat = self._now()
 
     def fail_stale_trials(self, study_id: int, grace_seconds: float) -> list[int]:
         with self._lock:
-            deadline = time.time() - grace_seconds
+            deadline = self._now() - grace_seconds
             failed = []
             for rec in self._study(study_id).trials:
                 if rec.state is TrialState.RUNNING and rec.heartbeat < deadline:

@@ -505,15 +505,15 @@ class SQLStorage(Storage):
         self, conn: Connection, study_id: int, params: dict[str, Any], single: bool
     ) -> bool:
         for live in self._live.values():
-            if live.study_id == study_id and live.params == params:
+            if live.study_id == study_id and params in (
+                live.params,
+                live.system_attrs.get(FIXED_PARAMS_ATTR),
+            ):
                 return True
         c = t.trials.c
         waiting_or_done = sa.and_(c.study_id == study_id, c.state != TrialState.FAIL.value)
         for trial in self._load_trials(conn, waiting_or_done, single):
-            if trial.state is TrialState.WAITING:
-                if trial.system_attrs.get(FIXED_PARAMS_ATTR) == params:
-                    return True
-            elif dict(trial.params) == params:
+            if trial.system_attrs.get(FIXED_PARAMS_ATTR) == params or dict(trial.params) == params:
                 return True
         return False
 
