@@ -5,10 +5,14 @@ The SQL and journal backends load on first use, so ``import hypersweep`` stays f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .storage import InMemoryStorage, Storage, StudyInfo, VersionedState, get_storage
 from .study import RetryFailedTrialCallback
+
+if TYPE_CHECKING:
+    from .storage.journal import JournalFileBackend, JournalRedisBackend, JournalStorage
+    from .storage.sql import SQLStorage
 
 _LAZY = {
     "SQLStorage": "hypersweep.storage.sql",
