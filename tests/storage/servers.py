@@ -36,5 +36,5 @@ def reset_database(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         metadata.drop_all(conn)
-        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        conn.exec_driver_sql("DROP TABLE IF EXISTS hs_alembic_version")
     engine.dispose()

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 import hypersweep as hs
 from hypersweep.storage.sql import SCHEMA_HEAD, SQLStorage, StorageError, current_revision, upgrade
 from hypersweep.storage.sql.engine import create_engine
-from hypersweep.storage.sql.schema import metadata
+from hypersweep.storage.sql.schema import VERSION_TABLE, metadata
 from hypersweep.testing import check_storage
 
 from .servers import MYSQL_URL, POSTGRES_URL, require_server, reset_database
@@ -46,7 +46,8 @@ def test_migrations_build_exactly_the_declared_schema(tmp_path: Path) -> None:
     assert current_revision(engine) == SCHEMA_HEAD
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
-    assert diff == []
+    # Only our version table is not part of the declared schema.
+    assert [d for d in diff if not (d[0] == "remove_table" and d[1].name == VERSION_TABLE)] == []
 
 
 def test_an_older_schema_is_refused_until_upgraded(tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     SQLStorage(url)
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+        conn.execute(sa.text("UPDATE hs_alembic_version SET version_num = '9999'"))
     with pytest.raises(StorageError, match="newer hypersweep"):
         SQLStorage(url)
 
@@ -168,3 +169,17 @@ def test_large_studies_read_incrementally(tmp_path: Path) -> None:
     assert len(reader.get_all_trials(study_id)) == 300
     # Nothing changed: one query that returns no rows, no per-trial queries.
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+def test_a_database_shared_with_optuna_works_for_both(tmp_path: Path) -> None:
+    from ..conftest import require
+
+    optuna = require("optuna")
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # type: ignore[attr-defined]
+    url = f"sqlite:///{tmp_path}/shared.db"
+    ours = hs.create_study(storage=url, study_name="ours")
+    ours.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    theirs = optuna.create_study(storage=url, study_name="theirs")  # type: ignore[attr-defined]
+    theirs.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    assert len(hs.load_study(study_name="ours", storage=url).trials) == 2
+    assert hs.get_all_study_names(url) == ["ours"]

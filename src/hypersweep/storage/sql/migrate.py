@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from .engine import StorageError, is_sqlite, safe_url
-from .schema import SCHEMA_HEAD
+from .schema import SCHEMA_HEAD, VERSION_TABLE
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -30,7 +30,8 @@ def _config(engine: Engine) -> Config:
 def current_revision(engine: Engine) -> str | None:
     """The schema revision the database is at (``None``: no hypersweep tables yet)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        return context.get_current_revision()
 
 
 @contextlib.contextmanager

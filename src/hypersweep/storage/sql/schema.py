@@ -11,6 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 SCHEMA_HEAD = "0002"
+# Our own Alembic version table, so that a database shared with other tools (Optuna keeps
+# its version in "alembic_version") confuses neither.
+VERSION_TABLE = "hs_alembic_version"
 
 metadata = sa.MetaData()
 
