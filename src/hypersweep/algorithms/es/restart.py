@@ -1,0 +1,110 @@
+"""IPOP and BIPOP restart schedules: which population size and step size the next run gets.
+
+* **IPOP** (Auger & Hansen, CEC 2005): every restart multiplies the population size by
+  ``inc_popsize``. A larger population smooths a multimodal landscape (Rastrigin-like
+  functions need one), at the price of slower convergence.
+* **BIPOP** (Hansen, GECCO 2009): two interlaced regimes. The *large* regime is IPOP; the
+  *small* regime runs with a population ``floor(lambda0 * (lambda_l / (2 lambda0)) ** u**2)``
+  between the default ``lambda0`` and half the next large one, and a step size
+  ``sigma0 * 10 ** (-2 u)``, with ``u ~ U(0, 1)`` drawn anew for each small run. Before every
+  restart the regime that has used fewer evaluations so far is chosen, so neither starves
+  (the first run counts as large).
+
+The schedule is data (:class:`RestartState`) and a pure function (:func:`next_run`), so a
+sampler can keep it with its shared state.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+STRATEGIES = (None, "ipop", "bipop")
+#: A run has converged when every coordinate of its last generation spreads less than this
+#: (in units of the whole range: finer steps rarely matter for hyperparameters, and a restart
+#: spends the remaining budget better) ...
+TOL_X = 1e-4
+#: ... and the generation's values differ by less than this fraction of their level.
+TOL_F = 1e-2
+
+
+@dataclass(frozen=True)
+class RestartState:
+    """Where a restart schedule stands.
+
+    ``large_popsize`` is the population of the latest large-regime run; ``evals_large`` and
+    ``evals_small`` count the evaluations told in each regime; ``small`` says whether the
+    current run belongs to the small regime.
+    """
+
+    strategy: str | None
+    default_popsize: int
+    inc_popsize: float = 2.0
+    n_restarts: int = 0
+    large_popsize: int = 0
+    evals_large: int = 0
+    evals_small: int = 0
+    small: bool = False
+
+    def __post_init__(self) -> None:
+        if self.strategy not in STRATEGIES:
+            raise ValueError(
+                f"restart_strategy must be None, 'ipop' or 'bipop', got {self.strategy!r}."
+            )
+        if self.large_popsize == 0:
+            object.__setattr__(self, "large_popsize", self.default_popsize)
+
+
+def next_run(
+    state: RestartState, run_evals: int, rng: np.random.Generator
+) -> tuple[int, float, RestartState]:
+    """The next run's population size and sigma factor (times ``sigma0``), and the new state.
+
+    ``run_evals`` is the number of evaluations the finished run told.
+
+    >>> s = RestartState("ipop", default_popsize=8)
+    >>> popsize, factor, s = next_run(s, 400, np.random.default_rng(0))
+    >>> popsize, factor, s.n_restarts
+    (16, 1.0, 1)
+    >>> s = RestartState("bipop", default_popsize=8)
+    >>> popsize, factor, s = next_run(s, 400, np.random.default_rng(0))  # small: 0 < 400
+    >>> s.small, 8 <= popsize <= 8, factor <= 1.0
+    (True, True, True)
+    """
+    if state.strategy is None:
+        raise ValueError("next_run() needs a restart strategy ('ipop' or 'bipop').")
+    if state.small:
+        state = replace(state, evals_small=state.evals_small + run_evals)
+    else:
+        state = replace(state, evals_large=state.evals_large + run_evals)
+    state = replace(state, n_restarts=state.n_restarts + 1)
+    grown = max(state.large_popsize + 1, math.floor(state.large_popsize * state.inc_popsize))
+    if state.strategy == "ipop" or state.evals_small >= state.evals_large:
+        return grown, 1.0, replace(state, large_popsize=grown, small=False)
+    u = float(rng.random())
+    lam0 = state.default_popsize
+    popsize = max(lam0, math.floor(lam0 * (grown / (2 * lam0)) ** (u * u)))
+    return popsize, 10.0 ** (-2.0 * u), replace(state, small=True)
+
+
+def converged(
+    xs: npt.NDArray[np.float64], values: Sequence[float], tol_x: float = TOL_X, tol_f: float = TOL_F
+) -> bool:
+    """Whether a generation (rows ``xs`` in the unit box, ``values`` minimised) sits at a level.
+
+    Every coordinate spreads less than ``tol_x`` **and** the values differ by at most
+    ``tol_f`` of their level: a local optimum at a non-zero value restarts, a run still
+    descending towards 0 (a sphere, Ackley's global basin) goes on refining.
+
+    >>> converged(np.full((6, 2), 0.3) + 1e-6 * np.arange(6)[:, None], [2.0] * 6)
+    True
+    >>> converged(np.full((6, 2), 0.3), [1e-9, 2e-9, 3e-9, 4e-9, 5e-9, 6e-9])
+    False
+    """
+    lo, hi = min(values), max(values)
+    spread = float(np.max(np.std(xs, axis=0)))
+    return spread < tol_x and hi - lo <= tol_f * abs(lo)

@@ -1,0 +1,178 @@
+"""Evolution strategies on arrays: Gaussian ES, the cmaes glue, restart schedules."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from hypersweep.algorithms.es import (
+    GaussianES,
+    RestartState,
+    default_population_size,
+    make_cma,
+    next_run,
+    warm_start,
+)
+
+
+def _run(es: GaussianES, f: object, generations: int) -> None:
+    for _ in range(generations):
+        xs = [es.ask() for _ in range(es.population_size)]
+        es.tell([(x, f(x)) for x in xs])  # type: ignore[operator]
+
+
+# -- Gaussian ES ------------------------------------------------------------------------------
+def test_gaussian_es_converges_linearly_on_a_sphere() -> None:
+    es = GaussianES(np.full(5, 3.0), 1.0, seed=0)
+    _run(es, lambda x: float(np.sum((x - 1) ** 2)), 150)
+    assert np.linalg.norm(es.mean - 1) < 1e-4 and es.generation == 150
+    assert es.population_size == default_population_size(5) == 8
+
+
+def test_gaussian_es_lengthens_sigma_on_a_slope_and_shortens_it_at_the_optimum() -> None:
+    slope = GaussianES(np.zeros(4), 0.01, seed=1)
+    _run(slope, lambda x: float(x[0]), 20)
+    assert slope.sigma > 0.05  # consecutive steps in one direction
+    bowl = GaussianES(np.zeros(4), 1.0, seed=1)
+    _run(bowl, lambda x: float(np.sum(x**2)), 40)
+    assert bowl.sigma < 0.1
+
+
+def test_gaussian_es_keeps_points_in_bounds_and_stops_on_a_flat_function() -> None:
+    bounds = np.tile([0.0, 1.0], (3, 1))
+    es = GaussianES(np.full(3, 0.9), 0.5, bounds=bounds, seed=2, n_max_resampling=2)
+    for _ in range(40):
+        xs = [es.ask() for _ in range(es.population_size)]
+        assert all(np.all((x >= 0) & (x <= 1)) for x in xs)
+        es.tell([(x, 1.0) for x in xs])
+    assert es.should_stop()
+
+
+def test_gaussian_es_pickles_with_its_random_stream() -> None:
+    es = GaussianES(np.zeros(2), 1.0, seed=3)
+    _run(es, lambda x: float(np.sum(x**2)), 3)
+    copy = pickle.loads(pickle.dumps(es))
+    assert np.array_equal(es.ask(), copy.ask())
+    es.reseed_rng(9)
+    copy.reseed_rng(9)
+    assert np.array_equal(es.ask_pair()[0], copy.ask_pair()[1])
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "match"),
+    [
+        ((np.zeros(0), 1.0), {}, "mean"),
+        ((np.zeros(2), 0.0), {}, "sigma"),
+        ((np.zeros(2), 1.0), {"population_size": 1}, "population_size"),
+        ((np.zeros(2), 1.0), {"bounds": np.zeros((3, 2))}, "bounds"),
+    ],
+)
+def test_gaussian_es_rejects_bad_arguments(args: tuple, kwargs: dict, match: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValueError, match=match):
+        GaussianES(*args, **kwargs)
+
+
+def test_gaussian_es_tell_needs_a_whole_generation() -> None:
+    es = GaussianES(np.zeros(2), 1.0, seed=0)
+    with pytest.raises(ValueError, match="solutions"):
+        es.tell([(es.ask(), 0.0)])
+
+
+# -- cmaes glue ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("kind", "name"), [("cma", "CMA"), ("sep", "SepCMA"), ("margin", "CMAwM")])
+def test_make_cma_builds_the_variant(kind: str, name: str) -> None:
+    steps = np.array([0.0, 0.25, 0.0])
+    bounds = np.array([[0.0, 1.0], [0.125, 0.875], [0.0, 1.0]])
+    opt = make_cma(kind, np.full(3, 0.5), 0.2, bounds=bounds, steps=steps, population_size=6)
+    assert type(opt.impl).__name__ == name and opt.population_size == 6 and opt.dim == 3
+    opt.reseed_rng(0)
+    x_eval, x_tell = opt.ask_pair()
+    if kind == "margin":
+        assert x_eval[1] in (0.125, 0.375, 0.625, 0.875)
+    else:
+        assert np.array_equal(x_eval, x_tell)
+
+
+def test_margin_without_discrete_coordinates_is_plain_cma() -> None:
+    """Differential: CMA with margin and no discrete coordinate behaves like CMA."""
+    plain = make_cma("cma", np.full(3, 0.5), 0.2)
+    margin = make_cma("margin", np.full(3, 0.5), 0.2, steps=np.zeros(3))
+    for gen in range(5):
+        rows = []
+        for k in range(plain.population_size):
+            plain.reseed_rng(100 * gen + k)
+            margin.reseed_rng(100 * gen + k)
+            a, b = plain.ask_pair()[1], margin.ask_pair()[1]
+            np.testing.assert_allclose(a, b)
+            rows.append((a, float(np.sum((a - 0.3) ** 2))))
+        plain.tell(rows)
+        margin.tell(rows)
+    np.testing.assert_allclose(plain.mean, margin.mean)
+
+
+def test_make_cma_refuses_unsupported_combinations() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        make_cma("full", np.zeros(2), 0.1)
+    with pytest.raises(ValueError, match="Separable"):
+        make_cma("sep", np.full(2, 0.5), 0.1, cov=np.eye(2))
+    with pytest.raises(ValueError, match="lr_adapt"):
+        make_cma("margin", np.full(2, 0.5), 0.1, steps=np.zeros(2), lr_adapt=True)
+    with pytest.raises(ValueError, match="steps"):
+        make_cma("margin", np.full(2, 0.5), 0.1)
+
+
+def test_cma_optimizer_pickles_and_reseeds() -> None:
+    opt = make_cma("cma", np.full(4, 0.5), 0.2, lr_adapt=True)
+    copy = pickle.loads(pickle.dumps(opt))
+    opt.reseed_rng(5)
+    copy.reseed_rng(5)
+    assert np.array_equal(opt.ask_pair()[0], copy.ask_pair()[0])
+    assert not copy.should_stop() and copy.generation == 0
+
+
+def test_warm_start_centres_on_the_good_solutions() -> None:
+    xs = np.random.default_rng(0).random((60, 3))
+    values = [float(np.sum((x - 0.8) ** 2)) for x in xs]
+    mean, sigma, cov = warm_start(xs, values)
+    assert np.all(np.abs(mean - 0.8) < 0.15) and 0 < sigma < 0.5 and cov.shape == (3, 3)
+    with pytest.raises(ValueError, match="at least 10"):
+        warm_start(xs[:9], values[:9])
+    with pytest.raises(ValueError, match="rows"):
+        warm_start(xs, values[:5])
+
+
+# -- restart schedules -----------------------------------------------------------------------------
+def test_ipop_grows_the_population_every_restart() -> None:
+    state = RestartState("ipop", 8, inc_popsize=2)
+    sizes = []
+    for _ in range(3):
+        popsize, factor, state = next_run(state, 100, np.random.default_rng(0))
+        sizes.append(popsize)
+        assert factor == 1.0
+    assert sizes == [16, 32, 64] and state.n_restarts == 3 and state.evals_large == 300
+
+
+def test_bipop_interlaces_small_and_large_runs_by_budget() -> None:
+    state = RestartState("bipop", 8)
+    rng = np.random.default_rng(1)
+    regimes = []
+    for _ in range(12):
+        run_evals = 20 * (1 if state.small else state.large_popsize)
+        popsize, factor, new = next_run(state, run_evals, rng)
+        regimes.append(new.small)
+        if new.small:
+            assert 8 <= popsize <= new.large_popsize and 0.01 <= factor <= 1.0
+        else:
+            assert popsize == new.large_popsize > state.large_popsize and factor == 1.0
+        state = new
+    assert True in regimes and False in regimes
+    assert state.evals_small > 0 and state.evals_large > 0
+
+
+def test_restart_state_checks_the_strategy() -> None:
+    with pytest.raises(ValueError, match="restart_strategy"):
+        RestartState("sometimes", 8)
+    with pytest.raises(ValueError, match="strategy"):
+        next_run(RestartState(None, 8), 10, np.random.default_rng(0))
