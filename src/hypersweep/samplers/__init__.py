@@ -7,6 +7,7 @@ from .grid import GridSampler
 from .partial_fixed import PartialFixedSampler
 from .qmc import QMCSampler
 from .random import RandomSampler
+from .tpe import TPESampler
 
 __all__ = [
     "CmaEsSampler",
@@ -16,4 +17,5 @@ __all__ = [
     "QMCSampler",
     "RandomSampler",
     "Sampler",
+    "TPESampler",
 ]

@@ -16,6 +16,7 @@ Define-by-run works in two passes, in this order for each trial:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,17 @@ import numpy as np
 from .._internal.rng import resolve_seed, stream
 from ..space import Distribution, SearchSpace
 from ..trial import FrozenTrial, History
+
+
+_LOCK = type(threading.Lock())
+_RLOCK = type(threading.RLock())
+
+
+class _LockSlot:
+    """Stands in for a lock while a sampler is pickled (locks do not cross processes)."""
+
+    def __init__(self, reentrant: bool) -> None:
+        self.reentrant = reentrant
 
 
 class Sampler:
@@ -112,6 +124,20 @@ class Sampler:
 
     def check_directions(self, n_objectives: int) -> None:
         """Raise ``ValueError`` if this sampler cannot handle ``n_objectives`` objectives."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Samplers travel to worker processes: locks are dropped here, made anew there."""
+        state = dict(self.__dict__)
+        for key, value in state.items():
+            if isinstance(value, (_LOCK, _RLOCK)):
+                state[key] = _LockSlot(isinstance(value, _RLOCK))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            if isinstance(value, _LockSlot):
+                state[key] = threading.RLock() if value.reentrant else threading.Lock()
+        self.__dict__.update(state)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(seed={self._seed})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._internal.exceptions import DuplicatedStudyError, StudyNotFoundError
-from ..samplers import RandomSampler, Sampler
+from ..samplers import Sampler, TPESampler
 from ..schedulers import NopScheduler, Scheduler
 from ..storage import Storage, StudyInfo, get_storage
 from ..trial import StudyDirection
@@ -78,7 +78,7 @@ def create_study(
                 f"Study {study_name!r} exists with directions {[d.name for d in stored]}, "
                 f"not {[d.name for d in dirs]}."
             ) from None
-    return Study(name, backend, sampler or RandomSampler(), _scheduler(scheduler, pruner))
+    return Study(name, backend, sampler or TPESampler(), _scheduler(scheduler, pruner))
 
 
 def load_study(
@@ -106,7 +106,7 @@ def load_study(
         raise StudyNotFoundError(
             f"No study named {study_name!r} in this storage (it has {known[:10]})."
         ) from None
-    return Study(study_name, backend, sampler or RandomSampler(), _scheduler(scheduler, pruner))
+    return Study(study_name, backend, sampler or TPESampler(), _scheduler(scheduler, pruner))
 
 
 def delete_study(*, study_name: str, storage: Storage | str) -> None:

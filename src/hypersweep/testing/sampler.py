@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 
 from ..samplers import Sampler
@@ -37,8 +38,15 @@ def check_sampler(
     * conditional (define-by-run) parameters work;
     * the same seed gives the same trials; another seed gives others;
     * multi-objective studies run (unless ``multi_objective=False``);
-    * running trials (pending evaluations) in the history are tolerated.
+    * running trials (pending evaluations) in the history are tolerated;
+    * the sampler pickles (process workers receive a copy) and the copy samples the same.
     """
+    clone = pickle.loads(pickle.dumps(factory(0)))
+    expect(
+        [t.params for t in _run(lambda seed: clone, 0, mixed_objective, 5).trials]
+        == [t.params for t in _run(factory, 0, mixed_objective, 5).trials],
+        "a pickled copy of the sampler must propose the same trials",
+    )
     study = _run(factory, 0, mixed_objective, n_trials)
     trials = study.trials
     expect(len(trials) == n_trials, f"expected {n_trials} trials, got {len(trials)}")

@@ -176,8 +176,13 @@ class JournalFileBackend(JournalBackend):
 
     def __del__(self) -> None:
         fd = getattr(self, "_fd", None)
-        if fd is not None and self._pid == os.getpid():
-            os.close(fd)
+        if fd is None:
+            return
+        try:
+            if self._pid == os.getpid():
+                os.close(fd)
+        except Exception:  # at interpreter shutdown `os` may already be gone
+            pass
 
     def __getstate__(self) -> dict[str, Any]:
         return {"path": self.path, "fsync": self.fsync}
