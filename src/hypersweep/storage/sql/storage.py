@@ -197,7 +197,11 @@ class SQLStorage(Storage):
         }
         for i, table in enumerate((t.trial_params, t.trial_attrs, t.trial_reports)):
             for child in conn.execute(sa.select(table).where(table.c.trial_id.in_(ids))):
-                children[child.trial_id][i].append(child)
+                # Under READ COMMITTED a trial committed between the two statements shows up
+                # here only; it is read in full next time (its number is above those seen).
+                rows_of_trial = children.get(child.trial_id)
+                if rows_of_trial is not None:
+                    rows_of_trial[i].append(child)
         return [build_trial(r, *children[r.trial_id], single, self._dists) for r in rows]
 
     def _live_for_update(self, trial_id: int) -> LiveTrial | None:
