@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ..samplers import QMCSampler, RandomSampler, Sampler
+from ..samplers import QMCSampler, RandomSampler, Sampler, TPESampler
 from ..storage import Storage
 from ..study import RetryFailedTrialCallback, create_study, load_study
 from ._common import add_storage, add_study, open_storage
@@ -33,7 +33,7 @@ def add_parser(sub: Any) -> None:
     worker.add_argument(
         "--timeout", type=float, default=None, help="seconds to keep starting trials"
     )
-    worker.add_argument("--sampler", choices=["random", "qmc"], default="random")
+    worker.add_argument("--sampler", choices=["tpe", "random", "qmc"], default="tpe")
     worker.add_argument("--seed", type=int, default=None, help="sampler seed")
     worker.add_argument(
         "--create", action="store_true", help="create the study if it does not exist"
@@ -82,9 +82,8 @@ def run(args: argparse.Namespace) -> int:
     if args.max_retries is not None:
         options["failed_trial_callback"] = RetryFailedTrialCallback(max_retry=args.max_retries)
     storage: Storage = open_storage(args, **options)
-    sampler: Sampler = (
-        RandomSampler(seed=args.seed) if args.sampler == "random" else QMCSampler(seed=args.seed)
-    )
+    samplers = {"tpe": TPESampler, "random": RandomSampler, "qmc": QMCSampler}
+    sampler: Sampler = samplers[args.sampler](seed=args.seed)
     if args.create:
         study = create_study(
             storage=storage,
