@@ -1,8 +1,15 @@
-"""Who runs the objective: inline, threads, processes (Ray clusters are planned)."""
+"""Who runs the objective: inline, threads, processes, a simulated clock (Ray is planned)."""
 
 from .base import Executor, WorkerFn
 from .inline import InlineExecutor
 from .processes import ProcessExecutor
+from .simulated import SimulatedExecutor
 from .threads import ThreadExecutor
 
-__all__ = ["Executor", "InlineExecutor", "ProcessExecutor", "ThreadExecutor", "WorkerFn"]
+__all__ = [
+    "Executor",
+    "InlineExecutor", "ProcessExecutor",
+    "SimulatedExecutor",
+    "ThreadExecutor",
+    "WorkerFn",
+]

@@ -1,7 +1,23 @@
 """Scheduling methods (pruners): how much budget each trial gets."""
 
+from ._rungs import Promotion
+from .asha import ASHAScheduler
 from .base import CONTINUE, Action, Decision, Scheduler
+from .hyperband import Bracket, HyperBandScheduler
 from .median import MedianScheduler
 from .nop import NopScheduler
+from .successive_halving import SuccessiveHalvingScheduler
 
-__all__ = ["CONTINUE", "Action", "Decision", "MedianScheduler", "NopScheduler", "Scheduler"]
+__all__ = [
+    "CONTINUE",
+    "ASHAScheduler",
+    "Action",
+    "Bracket",
+    "Decision",
+    "HyperBandScheduler",
+    "MedianScheduler",
+    "NopScheduler",
+    "Promotion",
+    "Scheduler",
+    "SuccessiveHalvingScheduler",
+]

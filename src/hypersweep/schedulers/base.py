@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from ..trial import FrozenTrial, History
 
@@ -49,6 +50,16 @@ class Scheduler:
     def decide(self, history: History, trial: FrozenTrial) -> Decision:
         """The decision for ``trial`` after its latest report."""
         raise NotImplementedError(f"{type(self).__name__} must implement decide().")
+
+    @property
+    def pauses_trials(self) -> bool:
+        """Whether this scheduler pauses trials at rungs and promotes them later; the study then
+        asks :meth:`promotions` for paused trials to resume before starting new ones."""
+        return False
+
+    def promotions(self, history: History) -> list[Any]:
+        """Paused trials to resume now, best first (``Promotion`` records; default none)."""
+        return []
 
     def check_directions(self, n_objectives: int) -> None:
         """Raise ``ValueError`` if this scheduler cannot handle ``n_objectives`` objectives."""

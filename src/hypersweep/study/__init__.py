@@ -1,5 +1,6 @@
 """Layer 4: the study — the only package that composes all five roles."""
 
+from . import presets
 from ._api import (
     create_study,
     delete_study,
@@ -25,6 +26,7 @@ __all__ = [
     "get_all_study_names",
     "get_all_study_summaries",
     "load_study",
+    "presets",
     "report",
     "tune",
 ]

@@ -8,7 +8,7 @@ import os
 import pickle
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -136,8 +136,23 @@ def run_trial(
     return frozen
 
 
-def worker_loop(study: Study, config: LoopConfig, budget: _Budget, progress: _Progress) -> None:
-    """Run trials until the budget is used up: the body of every worker."""
+def worker_loop(
+    study: Study,
+    config: LoopConfig,
+    budget: _Budget,
+    progress: _Progress,
+    idle: Callable[[], bool] | None = None,
+) -> None:
+    """Run trials until the budget is used up: the body of every worker.
+
+    With a scheduler that pauses trials, workers also resume promoted ones (and wait for
+    them with ``idle``, the executor's wait when it has one); see ``_resume.py``.
+    """
+    from ._resume import pauses_trials, resuming_worker_loop
+
+    if pauses_trials(study):
+        resuming_worker_loop(study, config, budget, progress, idle)
+        return
     reaper = StaleTrialReaper(study)
     while budget.take():
         reaper.maybe_reap()
@@ -244,7 +259,8 @@ def run_optimize(
             _run_processes(study, runner, config, n_jobs, progress)
         else:
             budget = _Budget(study, config)
-            runner.run(lambda index: worker_loop(study, config, budget, progress), n_jobs)
+            idle = getattr(runner, "idle", None)  # the simulated executor waits on its clock
+            runner.run(lambda index: worker_loop(study, config, budget, progress, idle), n_jobs)
     finally:
         study._optimizing -= 1
         if not study._optimizing:

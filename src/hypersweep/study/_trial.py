@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..schedulers import Action
+from ..schedulers._rungs import PAUSED_AT_ATTR, RESUME_STEP_ATTR
 from ..space import (
     CategoricalChoice,
     CategoricalDistribution,
@@ -54,7 +55,9 @@ class Trial:
         self._distributions: dict[str, Distribution] = dict(frozen.distributions)
         self._user_attrs: dict[str, Any] = dict(frozen.user_attrs)
         self._system_attrs: dict[str, Any] = dict(frozen.system_attrs)
-        self._intermediate: dict[int, Any] = {}
+        # A continuation of a paused trial starts with the reports it resumes after.
+        self._intermediate: dict[int, Any] = dict(frozen.intermediate_values)
+        self._paused = False
         self._fixed: dict[str, Any] = dict(self._system_attrs.get(FIXED_PARAMS_ATTR) or {})
         self._relative_space: dict[str, Distribution] = {}
         self._relative_params: dict[str, Any] = {}
@@ -213,14 +216,45 @@ class Trial:
     def should_prune(self) -> bool:
         """Whether the study's scheduler wants this trial stopped now.
 
-        The objective should then ``raise hypersweep.TrialPruned()``.
+        The objective should then ``raise hypersweep.TrialPruned()``. That is also the
+        answer when the scheduler *pauses* the trial (:attr:`paused` is then true): save a
+        checkpoint first (:meth:`save_checkpoint`) so that the trial can resume from it.
         """
         decision = self.study.scheduler.decide(self.study._history(), self._view)
-        if decision.action is Action.PRUNE:
+        if decision.action is Action.PRUNE or decision.action is Action.PAUSE:
+            if decision.action is Action.PAUSE and not self._paused:
+                self.set_system_attr(PAUSED_AT_ATTR, self._view.last_step)
+                self._paused = True
             if decision.reason:
                 self.set_system_attr(PRUNE_REASON_ATTR, decision.reason)
             return True
         return False
+
+    # -- pause and resume -----------------------------------------------------------------
+    @property
+    def paused(self) -> bool:
+        """Whether :meth:`should_prune` paused this trial: it may resume from its checkpoint."""
+        return self._paused
+
+    @property
+    def resume_step(self) -> int | None:
+        """The last step already done when this trial continues a paused one (the step of
+        the checkpoint :meth:`load_checkpoint` returns); ``None`` for a fresh start."""
+        step = self._system_attrs.get(RESUME_STEP_ATTR)
+        return None if step is None else int(step)
+
+    def save_checkpoint(self, state: Any) -> None:
+        """Store the objective's state (bytes as they are, anything else pickled) so that
+        a continuation of this trial can resume from it; a later save replaces it."""
+        from ._resume import save_checkpoint
+
+        save_checkpoint(self, state)
+
+    def load_checkpoint(self) -> Any:
+        """The state saved by this trial, else by the trial it resumes; ``None`` if none."""
+        from ._resume import load_checkpoint
+
+        return load_checkpoint(self)
 
     # -- attributes -----------------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:

@@ -175,9 +175,14 @@ class Study:
         """Start a trial (an enqueued one first) and return its handle.
 
         Parameters in ``fixed_distributions`` are suggested at once, so a caller that drives
-        the loop itself can read them from ``trial.params``.
+        the loop itself can read them from ``trial.params``. With a scheduler that pauses
+        trials, a promoted paused trial is resumed first (``trial.resume_step`` is set).
         """
-        trial = self._start_trial(None)
+        from ._resume import pauses_trials, resume_promoted
+
+        trial = resume_promoted(self) if pauses_trials(self) else None
+        if trial is None:
+            trial = self._start_trial(None)
         assert trial is not None
         try:
             for name, dist in (fixed_distributions or {}).items():

@@ -37,6 +37,9 @@ class FixedTrial:
         self.system_attrs: dict[str, Any] = {}
         self.intermediate_values: dict[int, Any] = {}
         self.datetime_start = _dt.datetime.now()
+        self.paused = False
+        self.resume_step: int | None = None
+        self._checkpoint: Any = None
 
     def _suggest(self, name: str, dist: Distribution) -> Any:
         if name not in self._given:
@@ -74,6 +77,14 @@ class FixedTrial:
     def should_prune(self) -> bool:
         """Always ``False``: a fixed trial has no scheduler."""
         return False
+
+    def save_checkpoint(self, state: Any) -> None:
+        """Keep ``state`` in memory (a fixed trial is never paused or resumed)."""
+        self._checkpoint = state
+
+    def load_checkpoint(self) -> Any:
+        """The state last saved with :meth:`save_checkpoint`, or ``None``."""
+        return self._checkpoint
 
     def set_user_attr(self, key: str, value: Any) -> None:
         """Store a user attribute on this object."""

@@ -1,0 +1,254 @@
+"""Presets: searching and scheduling methods that are known to work well together.
+
+The role packages never import each other, so pairings live here, in the composition layer.
+
+* :func:`bohb` — BOHB (Falkner, Klein & Hutter, ICML 2018): HyperBand brackets whose new
+  configurations come from a TPE model fitted on the largest budget with enough data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._internal.rng import stream
+from ..samplers import Sampler
+from ..samplers.tpe import TPESampler
+from ..schedulers import Scheduler
+from ..schedulers._rungs import ACTIVE, LineageTable
+from ..schedulers.hyperband import HyperBandScheduler
+from ..space import Distribution, SearchSpace
+from ..trial import FrozenTrial, History
+
+__all__ = ["LargestBudgetObservations", "Pairing", "RandomFractionSampler", "bohb"]
+
+_RANDOM_STREAM = 0xB0B  # the key of the stream that decides which trials are random
+
+
+class Pairing(NamedTuple):
+    """A sampler and a scheduler meant to run together: ``create_study(**pairing._asdict())``."""
+
+    sampler: Sampler
+    scheduler: Scheduler
+
+
+class LargestBudgetObservations:
+    """BOHB's choice of model data: the configurations' values at the largest budget that
+    enough configurations reached (``{}`` while none has: sample at random).
+
+    Both densities of the model need ``min_points`` observations (default: the number of
+    parameters plus one, as in the paper), so a budget is used once ``2 * min_points``
+    configurations reached it, and :meth:`good_size` (the ``gamma`` of the TPE sampler) puts
+    at least ``min_points`` of them, else the best ``top_fraction``, in the good group.
+
+    A budget is one of ``budgets`` (rung steps); a configuration's value there is its first
+    report at a step >= the budget, whatever record (paused or continued) holds it, and it
+    is given under the number of the configuration's latest record. With
+    ``stopped_as_bad`` (default) the configurations stopped or paused below the budget join
+    the bad group too (as the worst value): successive halving ranked them below the ones
+    that reached it, and without them the model would only contrast survivors with
+    survivors. ``stopped_as_bad=False`` is the paper's rule.
+
+    >>> from hypersweep.trial import FrozenTrial, History, StudyDirection, TrialState
+    >>> trials = [FrozenTrial(number=i, state=TrialState.PRUNED, params={"x": i},
+    ...                       intermediate_values={1: i, 3: i / 2} if i < 4 else {1: i})
+    ...           for i in range(6)]
+    >>> observe = LargestBudgetObservations((1, 3, 9), min_points=2)
+    >>> observe(History([StudyDirection.MINIMIZE], trials))  # 4 and 5 stopped at step 1
+    {0: 0.0, 1: 0.5, 2: 1.0, 3: 1.5, 4: inf, 5: inf}
+    >>> observe.good_size(6)  # the best 15 % of the four that reached step 3, at least 2
+    2
+    """
+
+    def __init__(
+        self,
+        budgets: Sequence[int],
+        min_points: int | None = None,
+        top_fraction: float = 0.15,
+        *,
+        stopped_as_bad: bool = True,
+    ) -> None:
+        if min_points is not None and (
+            isinstance(min_points, bool) or not isinstance(min_points, int) or min_points < 1
+        ):
+            raise ValueError(f"min_points must be an int >= 1 or None, got {min_points!r}.")
+        if not (isinstance(top_fraction, (int, float)) and 0.0 < top_fraction < 1.0):
+            raise ValueError(f"top_fraction must be a number in (0, 1), got {top_fraction!r}.")
+        self.budgets = tuple(sorted(int(b) for b in budgets))
+        self.min_points = min_points
+        self.top_fraction = float(top_fraction)
+        self.stopped_as_bad = bool(stopped_as_bad)
+        self._need = min_points or 1
+        self._reached = 0  # configurations at the chosen budget, at the last call
+
+    def good_size(self, n: int) -> int:
+        """How many of ``n`` observations form the good group (BOHB's rule): the best
+        ``top_fraction`` of those that reached the budget, at least ``min_points``."""
+        reached = min(n, self._reached) if self._reached else n
+        return max(1, min(reached - 1, max(self._need, math.ceil(self.top_fraction * reached))))
+
+    def __call__(self, history: History) -> dict[int, float]:
+        table = LineageTable(history, None)
+        need = self.min_points
+        if need is None:
+            need = len({name for t in history.trials for name in t.params}) + 1
+        self._need = need
+        for budget in reversed(self.budgets):
+            reached = [lin for lin in table.configs if lin.reached(budget)]
+            if len(reached) >= 2 * need:
+                self._reached = len(reached)
+                out = {
+                    lin.latest.number: lin.value_at(budget)
+                    for lin in reached
+                    if lin.latest is not None
+                }
+                if self.stopped_as_bad:
+                    worst = history.sign(0) * math.inf
+                    for lin in table.configs:
+                        if lin.status != ACTIVE and not lin.reached(budget) and lin.latest:
+                            out[lin.latest.number] = worst
+                return out
+        self._reached = 0
+        return {}
+
+
+class RandomFractionSampler(Sampler):
+    """Draw a ``fraction`` of the trials uniformly at random and the others from ``inner``.
+
+    Which trials are random is a function of the seed and the trial number, so every worker
+    agrees. BOHB keeps a third of its configurations random, which bounds how much worse
+    than HyperBand it can get when the model misleads it.
+
+    >>> import hypersweep as hs
+    >>> s = RandomFractionSampler(hs.samplers.RandomSampler(seed=0), fraction=0.5)
+    >>> study = hs.create_study(sampler=s)
+    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4)
+    >>> len(study.trials)
+    4
+    """
+
+    def __init__(self, inner: Sampler, fraction: float) -> None:
+        if not isinstance(inner, Sampler):
+            raise TypeError(f"inner must be a Sampler, got {type(inner).__name__}.")
+        if not (isinstance(fraction, (int, float)) and 0.0 <= fraction <= 1.0):
+            raise ValueError(f"fraction must be a number in [0, 1], got {fraction!r}.")
+        if inner.shared_state_key is not None:
+            raise ValueError("RandomFractionSampler cannot wrap a sampler with shared state.")
+        super().__init__(inner.seed)
+        self.inner = inner
+        self.fraction = float(fraction)
+
+    def is_random(self, number: int) -> bool:
+        """Whether trial ``number`` is drawn at random."""
+        if self.fraction <= 0.0:
+            return False
+        return bool(stream(self.seed, number, _RANDOM_STREAM).random() < self.fraction)
+
+    def trial_rng(self, trial_number: int) -> np.random.Generator:
+        return self.inner.trial_rng(trial_number)
+
+    def start_trial(
+        self, history: History, trial: FrozenTrial, rng: np.random.Generator
+    ) -> dict[str, Any]:
+        if self.is_random(trial.number):
+            return {}
+        return dict(self.inner.start_trial(history, trial, rng))
+
+    def infer_relative_search_space(self, history: History, trial: FrozenTrial) -> SearchSpace:
+        if self.is_random(trial.number):
+            return {}
+        return self.inner.infer_relative_search_space(history, trial)
+
+    def sample_relative(
+        self,
+        history: History,
+        trial: FrozenTrial,
+        search_space: SearchSpace,
+        rng: np.random.Generator,
+    ) -> dict[str, Any]:
+        return self.inner.sample_relative(history, trial, search_space, rng)
+
+    def sample_independent(
+        self,
+        history: History,
+        trial: FrozenTrial,
+        name: str,
+        distribution: Distribution,
+        rng: np.random.Generator,
+    ) -> Any:
+        if self.is_random(trial.number):
+            return distribution.from_unit_scalar(rng.random())
+        return self.inner.sample_independent(history, trial, name, distribution, rng)
+
+    def is_exhausted(self, history: History) -> bool:
+        return self.inner.is_exhausted(history)
+
+    def check_directions(self, n_objectives: int) -> None:
+        self.inner.check_directions(n_objectives)
+
+    def __repr__(self) -> str:
+        return f"RandomFractionSampler({self.inner!r}, fraction={self.fraction})"
+
+
+def bohb(
+    min_resource: int = 1,
+    max_resource: int = 81,
+    reduction_factor: int = 3,
+    *,
+    seed: int | None = None,
+    pause: bool = False,
+    asynchronous: bool = False,
+    min_points_in_model: int | None = None,
+    random_fraction: float = 1 / 3,
+    n_ei_candidates: int = 8,
+    prior_weight: float = 1.0,
+) -> Pairing:
+    """BOHB: HyperBand whose new configurations come from a TPE model.
+
+    The scheduler is a synchronous :class:`~hypersweep.schedulers.hyperband.HyperBandScheduler`
+    (``pause=True`` for pause/resume; ``asynchronous=True`` for ASHA brackets, which
+    keep many workers busier). The sampler is a :class:`TPESampler` whose model is
+    fitted on the values at the largest budget (rung step) with enough data (see
+    :class:`LargestBudgetObservations`; ``min_points_in_model`` defaults to the number of
+    parameters + 1), with the best 15 % (at least ``min_points_in_model``) as the good group
+    and ``n_ei_candidates`` candidates; ``random_fraction`` of the trials are drawn at
+    random. Until some budget has enough data, every trial is random.
+
+    The model samples less greedily than a default TPE: few candidates
+    (``n_ei_candidates=8``; BOHB draws its candidates from a density widened threefold
+    instead) and the default prior. Greedier settings let the model's own proposals fill
+    the largest budget and the good group reinforce itself (measured in
+    ``docs/schedulers.md``).
+
+    >>> import hypersweep as hs
+    >>> from hypersweep.study.presets import bohb
+    >>> def objective(trial):
+    ...     x = trial.suggest_float("x", -3, 3)
+    ...     for step in range(1, 10):
+    ...         trial.report((x - 1) ** 2 + 1 / step, step)
+    ...         if trial.should_prune():
+    ...             raise hs.TrialPruned()
+    ...     return (x - 1) ** 2
+    >>> sampler, scheduler = bohb(min_resource=1, max_resource=9, seed=0)
+    >>> study = hs.create_study(sampler=sampler, scheduler=scheduler)
+    >>> study.optimize(objective, n_trials=60)
+    >>> abs(study.best_params["x"] - 1) < 0.3
+    True
+    """
+    scheduler = HyperBandScheduler(
+        min_resource, max_resource, reduction_factor, pause=pause, asynchronous=asynchronous
+    )
+    observations = LargestBudgetObservations(scheduler.budgets, min_points_in_model)
+    tpe = TPESampler(
+        seed=seed,
+        n_startup_trials=1,
+        n_ei_candidates=n_ei_candidates,
+        gamma=observations.good_size,
+        prior_weight=prior_weight,
+        observations=observations,
+        warn_independent_sampling=False,
+    )
+    return Pairing(RandomFractionSampler(tpe, random_fraction), scheduler)
