@@ -15,13 +15,17 @@ def main() -> None:
     if lib == "hypersweep":
         import hypersweep as hs
 
-        study = hs.load_study(study_name=study_name, storage=url)
+        study = hs.load_study(
+            study_name=study_name, storage=url, sampler=hs.samplers.RandomSampler()
+        )
         study.optimize(objective, n_trials=n)
     else:
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.ERROR)
-        study = optuna.load_study(study_name=study_name, storage=url)
+        study = optuna.load_study(
+            study_name=study_name, storage=url, sampler=optuna.samplers.RandomSampler()
+        )
         study.optimize(objective, n_trials=n)
 
 
