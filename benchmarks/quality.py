@@ -2,6 +2,7 @@
 
     python benchmarks/quality.py --solvers hs-random optuna-random --trials 100 --seeds 10
     python benchmarks/quality.py --problems branin-2d --seeds 3
+    python benchmarks/quality.py --solvers hs-tpe optuna-tpe hyperopt-tpe --json out.json
 
 Ranks are computed per problem on the median best value (1 = best; ties share the mean
 rank); the mean rank over problems summarises each solver.
@@ -10,6 +11,7 @@ rank); the mean rank over problems summarises each solver.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -42,7 +44,14 @@ def main() -> None:
     parser.add_argument("--problems", nargs="+", default=sorted(PROBLEMS))
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--json", help="also write every best value to this file")
     args = parser.parse_args()
+    unknown = [p for p in args.problems if p not in PROBLEMS] + [
+        s for s in args.solvers if s not in SOLVERS
+    ]
+    if unknown:
+        parser.error(f"unknown problem or solver: {unknown}; see problems.py and solvers.py")
+    raw: dict[str, dict[str, list[float]]] = {}
     medians: dict[str, dict[str, float]] = {}
     for pname in args.problems:
         problem = PROBLEMS[pname]
@@ -54,6 +63,7 @@ def main() -> None:
             except ImportError as exc:
                 print(f"{pname:<20} {sname:<16} missing ({exc})")
                 continue
+            raw.setdefault(pname, {})[sname] = bests
             medians[pname][sname] = statistics.median(bests)
             elapsed = time.perf_counter() - start
             print(
@@ -61,6 +71,8 @@ def main() -> None:
                 f"({elapsed:.1f} s)",
                 flush=True,
             )
+    if args.json:
+        Path(args.json).write_text(json.dumps({"trials": args.trials, "best": raw}, indent=1))
     rank_sums: dict[str, list[float]] = {s: [] for s in args.solvers}
     for values in medians.values():
         for sname, r in ranks(values).items():

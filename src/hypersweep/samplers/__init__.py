@@ -1,4 +1,12 @@
-"""Searching methods: which configuration to try next."""
+"""Searching methods: which configuration to try next.
+
+``GPSampler`` loads on first use (its scipy imports are slow), so ``import hypersweep``
+stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from .base import Sampler
 from .cmaes import CmaEsSampler
@@ -9,8 +17,21 @@ from .qmc import QMCSampler
 from .random import RandomSampler
 from .tpe import TPESampler
 
+if TYPE_CHECKING:
+    from .gp import GPSampler
+
+
+def __getattr__(name: str) -> Any:
+    if name == "GPSampler":
+        from .gp import GPSampler
+
+        return GPSampler
+    raise AttributeError(f"module 'hypersweep.samplers' has no attribute {name!r}")
+
+
 __all__ = [
     "CmaEsSampler",
+    "GPSampler",
     "GaussianESSampler",
     "GridSampler",
     "PartialFixedSampler",

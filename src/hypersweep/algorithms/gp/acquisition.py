@@ -1,0 +1,134 @@
+"""Acquisition functions (for minimisation) on a GP posterior, with gradients.
+
+With ``z = (best - mean) / sigma`` (``best``: the incumbent, lower is better):
+
+    EI(x)     = sigma * h(z),    h(z) = phi(z) + z * Phi(z)                            (A1)
+    log EI(x) = log sigma + log h(z)                                                   (A2)
+    PI(x)     = Phi(z)                                                                 (A3)
+    UCB(x)    = -(mean - beta * sigma)       (the lower confidence bound, negated)     (A4)
+
+``log h`` is computed without cancellation where ``h`` underflows (Ament et al. 2023, "Unexpected
+improvements to expected improvement"): for ``z < -1``, ``h(z) = phi(z) * (1 - |z| * R(|z|))``
+with the Mills ratio ``R(t) = Phi(-t)/phi(t) = sqrt(pi/2) * erfcx(t/sqrt(2))``, so
+
+    log h(z) = log phi(z) + log1mexp(log|z| + log R(|z|))                                (A5)
+
+and ``log h(z) ~ log phi(z) - 2 log|z|`` once ``z < -1/sqrt(eps)`` (A6). The derivative is
+``d log h / dz = Phi(z) / h(z) = exp(log Phi(z) - log h(z))`` (A7).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+import scipy.special
+
+from .kernels import FloatArray
+from .model import GPPosterior
+
+AcquisitionKind = Literal["log_ei", "ucb", "pi"]
+
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+_LOG_SQRT_PI_2 = 0.5 * math.log(math.pi / 2.0)
+_ASYMPTOTIC = -1.0 / math.sqrt(np.finfo(float).eps)
+
+
+def _log1mexp(a: FloatArray) -> FloatArray:
+    """``log(1 - exp(a))`` for ``a < 0``, accurate on both sides of ``-log 2``."""
+    out: FloatArray = np.where(
+        a > -math.log(2.0),
+        np.log(-np.expm1(np.minimum(a, -1e-300))),
+        np.log1p(-np.exp(np.minimum(a, -math.log(2.0)))),
+    )
+    return out
+
+
+def log_h(z: FloatArray) -> FloatArray:
+    """``log(phi(z) + z Phi(z))`` (A1, A5, A6), accurate for every finite ``z``.
+
+    >>> float(log_h(np.array(0.0))) == math.log(1 / math.sqrt(2 * math.pi))
+    True
+    >>> bool(np.isfinite(log_h(np.array(-1e3))))
+    True
+    """
+    z = np.asarray(z, dtype=float)
+    out = np.empty_like(z)
+    upper = z > -1.0
+    zu = z[upper]
+    out[upper] = np.log(np.exp(-0.5 * zu * zu - _LOG_SQRT_2PI) + zu * scipy.special.ndtr(zu))
+    mid = ~upper & (z > _ASYMPTOTIC)
+    zm = z[mid]
+    log_phi = -0.5 * zm * zm - _LOG_SQRT_2PI
+    log_mills = _LOG_SQRT_PI_2 + np.log(scipy.special.erfcx(-zm / math.sqrt(2.0)))
+    out[mid] = log_phi + _log1mexp(np.log(-zm) + log_mills)
+    low = ~upper & ~mid
+    zl = z[low]
+    out[low] = -0.5 * zl * zl - _LOG_SQRT_2PI - 2.0 * np.log(-zl)
+    return out
+
+
+def dlog_h(z: FloatArray, log_h_z: FloatArray | None = None) -> FloatArray:
+    """``d log h / dz = Phi(z) / h(z)`` (A7)."""
+    lh = log_h(z) if log_h_z is None else log_h_z
+    out: FloatArray = np.exp(scipy.special.log_ndtr(z) - lh)
+    return out
+
+
+class Acquisition:
+    """An acquisition function of a posterior, to be maximised over encoded points.
+
+    ``kind`` is ``"log_ei"`` (A2, the default), ``"ucb"`` (A4, with ``beta``) or ``"pi"``
+    (``log PI``, A3). ``best`` is the incumbent in the posterior's units.
+
+    >>> from hypersweep.algorithms.gp.model import GPPosterior, KernelParams
+    >>> gp = GPPosterior(np.array([[0.2], [0.8]]), np.array([0.0, 1.0]),
+    ...                  KernelParams(np.array([10.0]), 1.0, 1e-6), np.array([False]))
+    >>> acq = Acquisition(gp, best=0.0)
+    >>> values = acq(np.array([[0.2], [0.5], [0.8]]))
+    >>> int(np.argmax(values))  # not at the data, and closer to the better point
+    1
+    """
+
+    def __init__(
+        self,
+        posterior: GPPosterior,
+        best: float,
+        kind: AcquisitionKind = "log_ei",
+        beta: float = 2.0,
+    ) -> None:
+        if kind not in ("log_ei", "ucb", "pi"):
+            raise ValueError(f"kind must be 'log_ei', 'ucb' or 'pi', got {kind!r}.")
+        self.posterior = posterior
+        self.best = float(best)
+        self.kind = kind
+        self.beta = float(beta)
+
+    def _from_moments(
+        self, mean: FloatArray, sigma: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Values and their derivatives in ``mean`` and ``sigma``."""
+        if self.kind == "ucb":
+            return -mean + self.beta * sigma, -np.ones_like(mean), np.full_like(sigma, self.beta)
+        z = (self.best - mean) / sigma
+        if self.kind == "log_ei":
+            lh = log_h(z)
+            dz = dlog_h(z, lh)
+            return np.log(sigma) + lh, -dz / sigma, (1.0 - z * dz) / sigma
+        log_pi = scipy.special.log_ndtr(z)
+        dz = np.exp(-0.5 * z * z - _LOG_SQRT_2PI - log_pi)
+        return log_pi, -dz / sigma, -z * dz / sigma
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        """Acquisition values at the rows of ``x`` (higher is better)."""
+        mean, var = self.posterior.predict(x)
+        return self._from_moments(mean, np.sqrt(var))[0]
+
+    def value_and_grad(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Values at the rows of ``x`` and their gradients (shape ``(b, d)``)."""
+        mean, var, dmean, dvar = self.posterior.predict_with_grad(x)
+        sigma = np.sqrt(var)
+        value, d_mean, d_sigma = self._from_moments(mean, sigma)
+        grad = d_mean[:, None] * dmean + (d_sigma / (2.0 * sigma))[:, None] * dvar
+        return value, grad
