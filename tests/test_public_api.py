@@ -31,6 +31,7 @@ def test_public_classes_have_docstrings_with_examples() -> None:
     allowed = {
         "Action",
         "Decision",
+        "Bracket",
         "StudyDirection",
         "TrialState",
         "StudyInfo",
