@@ -8,7 +8,8 @@ from .threads import ThreadExecutor
 
 __all__ = [
     "Executor",
-    "InlineExecutor", "ProcessExecutor",
+    "InlineExecutor",
+    "ProcessExecutor",
     "SimulatedExecutor",
     "ThreadExecutor",
     "WorkerFn",

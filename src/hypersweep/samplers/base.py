@@ -26,7 +26,6 @@ from .._internal.rng import resolve_seed, stream
 from ..space import Distribution, SearchSpace
 from ..trial import FrozenTrial, History
 
-
 _LOCK = type(threading.Lock())
 _RLOCK = type(threading.RLock())
 
