@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from .._internal.optional import import_optional
-from ..samplers import QMCSampler, RandomSampler, Sampler
+from ..samplers import QMCSampler, RandomSampler, Sampler, TPESampler
 from ..study import Trial, create_study
 from ..trial import TrialState
 from ._common import add_storage, default_storage
@@ -18,7 +18,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--n-trials", type=int, default=30, help="trials to run (default 30)")
     parser.add_argument("--seed", type=int, default=0, help="sampler seed (default 0)")
     parser.add_argument(
-        "--sampler", choices=["random", "qmc"], default="random", help="searching method"
+        "--sampler", choices=["tpe", "random", "qmc"], default="tpe", help="searching method"
     )
     add_storage(parser)
     parser.add_argument(
@@ -46,9 +46,8 @@ def run(args: argparse.Namespace) -> int:
         accuracy = model_selection.cross_val_score(model, x, y, cv=3).mean()
         return float(1.0 - accuracy)
 
-    sampler: Sampler = (
-        RandomSampler(seed=args.seed) if args.sampler == "random" else QMCSampler(seed=args.seed)
-    )
+    samplers = {"tpe": TPESampler, "random": RandomSampler, "qmc": QMCSampler}
+    sampler: Sampler = samplers[args.sampler](seed=args.seed)
     url = args.storage or default_storage()
     study = create_study(
         storage=url,
