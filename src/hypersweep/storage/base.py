@@ -21,6 +21,7 @@ contract, checked by :func:`hypersweep.testing.check_storage`:
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,16 @@ class VersionedState:
     data: bytes
 
 
+def _check_seconds(name: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}.")
+    if math.isinf(value):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    return float(value)
+
+
 STARTED_STATES = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 
 
@@ -66,6 +77,26 @@ class Storage:
     grace_period: float | None = None
     shared_across_processes: bool = False
     failed_trial_callback: Callable[..., None] | None = None
+
+    def _configure_leases(
+        self,
+        heartbeat_interval: float | None,
+        grace_period: float | None,
+        failed_trial_callback: Callable[..., None] | None,
+    ) -> None:
+        """Validate and set the lease options (for backends that take them)."""
+        interval = _check_seconds("heartbeat_interval", heartbeat_interval)
+        grace = _check_seconds("grace_period", grace_period)
+        if interval is not None and grace is not None and grace <= interval:
+            raise ValueError(
+                f"grace_period ({grace:g} s) must be longer than heartbeat_interval "
+                f"({interval:g} s), or live trials would be failed."
+            )
+        if failed_trial_callback is not None and not callable(failed_trial_callback):
+            raise TypeError("failed_trial_callback must be callable or None.")
+        self.heartbeat_interval = interval
+        self.grace_period = grace
+        self.failed_trial_callback = failed_trial_callback
 
     # -- studies ----------------------------------------------------------------------------
     def create_new_study(

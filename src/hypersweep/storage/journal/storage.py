@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 import uuid
@@ -20,16 +19,6 @@ from ._pending import WriteBehind
 from ._replay import Op, encode_param, encode_template
 
 _logger = get_logger("storage.journal")
-
-
-def _check_seconds(name: str, value: float | None) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}.")
-    if math.isinf(value):
-        raise ValueError(f"{name} must be finite, got {value!r}.")
-    return float(value)
 
 
 class JournalStorage(Storage):
@@ -74,19 +63,8 @@ class JournalStorage(Storage):
                 "backend must be a JournalFileBackend or JournalRedisBackend, got "
                 f"{type(backend).__name__}."
             )
-        interval = _check_seconds("heartbeat_interval", heartbeat_interval)
-        grace = _check_seconds("grace_period", grace_period)
-        if interval is not None and grace is not None and grace <= interval:
-            raise ValueError(
-                f"grace_period ({grace:g} s) must be longer than heartbeat_interval "
-                f"({interval:g} s), or live trials would be failed."
-            )
-        if failed_trial_callback is not None and not callable(failed_trial_callback):
-            raise TypeError("failed_trial_callback must be callable or None.")
         self._backend = backend
-        self.heartbeat_interval = interval
-        self.grace_period = grace
-        self.failed_trial_callback = failed_trial_callback
+        self._configure_leases(heartbeat_interval, grace_period, failed_trial_callback)
         self._open()
 
     def _open(self) -> None:

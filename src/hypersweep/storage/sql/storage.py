@@ -80,14 +80,8 @@ class SQLStorage(Storage):
         failed_trial_callback: Callable[..., None] | None = None,
         engine_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
-        if heartbeat_interval is not None and not heartbeat_interval > 0:
-            raise ValueError(f"heartbeat_interval must be > 0 or None, got {heartbeat_interval}.")
-        if grace_period is not None and not grace_period > 0:
-            raise ValueError(f"grace_period must be > 0 or None, got {grace_period}.")
+        self._configure_leases(heartbeat_interval, grace_period, failed_trial_callback)
         self.url = url
-        self.heartbeat_interval = heartbeat_interval
-        self.grace_period = grace_period
-        self.failed_trial_callback = failed_trial_callback
         self._engine_kwargs = dict(engine_kwargs or {})
         self._engine = create_engine(url, **self._engine_kwargs)
         try:
