@@ -8,9 +8,10 @@ Reproducibility. Every suggestion is a function of the history, the trial's rand
 and the seed, also in a fresh process that resumes a study:
 
 * the hyperparameters a trial was suggested with are stored on it (system attribute
-  ``"gp:model"``: the fitted vector and the number of observations it was fitted on); the
-  next trial warm-starts its fit from the latest such record, or reuses it until the data
-  have grown enough to refit, so the warm start comes from the history, not from memory;
+  ``"gp:model"``: the fitted vector, the number of observations it was fitted on, and the
+  encoded point chosen, which other workers treat as pending); the next trial warm-starts
+  its fit from the latest such record, or reuses it until the data have grown enough to
+  refit, so the warm start comes from the history, not from memory;
 * the caches (encoded rows, the Cholesky factor extended one row at a time) hold exact
   functions of the data and of the recorded hyperparameters; on a miss they are recomputed
   the same way (factor of the rows the fit saw, then one row at a time), bit for bit.

@@ -2,9 +2,10 @@
 
 1. Score quasi-random candidates (scrambled Sobol) over the region, plus Gaussian
    perturbations of a few *anchors* (typically the best points observed).
-2. From the best few, run L-BFGS-B over the continuous dimensions (and the ordinal ones with
-   many levels, relaxed), all starts at once: the objective is the sum over starts, which
-   separates, so each start follows its own gradient.
+2. From the best few distinct candidates and the first anchor itself, run L-BFGS-B over the
+   continuous dimensions (and the ordinal ones with many levels, relaxed), all starts at
+   once: the objective is the sum over starts, which separates, so each start follows its
+   own gradient.
 3. Snap ordinal coordinates to their grid and search the discrete coordinates one at a time:
    every choice of a categorical, every level of a small ordinal, and levels at offsets
    1, 2, 4, ... of a large one. Repeat 2-3 while the discrete part changes.
