@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import hypersweep as hs
@@ -119,3 +121,114 @@ def test_report_outside_tune_is_an_error() -> None:
         hs.report(loss=1.0)
     with pytest.raises(TypeError, match="callable"):
         hs.tune(1, SPACE, metric="m")  # type: ignore[arg-type]
+
+
+# -- checkpoints: pause/resume from a tune() trainable -----------------------------------------
+def _resumable(trained: list[tuple[float, int]]) -> Any:
+    """A trainable that resumes from its checkpoint and logs every epoch it trains."""
+
+    def train(config: dict) -> None:
+        state = hs.get_checkpoint() or {"epoch": -1, "loss": 1.0}
+        for epoch in range(state["epoch"] + 1, 9):
+            trained.append((config["decay"], epoch))
+            state = {"epoch": epoch, "loss": state["loss"] * config["decay"]}
+            hs.report({"loss": state["loss"]}, checkpoint=state)
+
+    return train
+
+
+def test_a_paused_trainable_resumes_from_its_checkpoint_and_trains_no_epoch_twice(
+    tmp_path: Any,
+) -> None:
+    from hypersweep.schedulers.asha import ASHAScheduler
+
+    trained: list[tuple[float, int]] = []
+    result = hs.tune(
+        _resumable(trained),
+        {"decay": hs.uniform(0.5, 0.99)},
+        metric="loss",
+        num_samples=27,
+        sampler=hs.samplers.RandomSampler(seed=3),
+        scheduler=ASHAScheduler(1, 9, 3, pause=True),
+        storage=f"sqlite:///{tmp_path / 'tune.db'}",
+    )
+    assert any("resume_from" in t.system_attrs for t in result.trials), "nothing was promoted"
+    assert len(trained) == len(set(trained)), "an epoch was trained twice"
+    for decay in {d for d, _ in trained}:
+        epochs = [e for d, e in trained if d == decay]
+        assert epochs == list(range(len(epochs))), f"{decay}: epochs {epochs} skip or repeat"
+    best = result.best_trial
+    decay = result.best_config["decay"]
+    # Paused and resumed, the best configuration ends exactly where a straight run would.
+    assert best.value == pytest.approx(decay**9)
+    assert best.last_step == 8
+    assert result.best_checkpoint == {"epoch": 8, "loss": pytest.approx(decay**9)}
+
+
+def test_without_a_scheduler_that_pauses_the_checkpoint_is_kept_for_completed_trials() -> None:
+    trained: list[tuple[float, int]] = []
+    result = hs.tune(
+        _resumable(trained),
+        {"decay": hs.uniform(0.5, 0.99)},
+        metric="loss",
+        num_samples=3,
+        sampler=hs.samplers.RandomSampler(seed=0),
+    )
+    assert len(trained) == 27
+    assert result.best_checkpoint["epoch"] == 8
+
+
+def test_a_checkpoint_is_a_snapshot_taken_at_report_time() -> None:
+    from hypersweep.schedulers.asha import ASHAScheduler
+
+    resumed: list[int] = []
+
+    def train(config: dict) -> None:
+        state = hs.get_checkpoint()
+        if state is not None:  # resumed: from the last even epoch, not the pausing (odd) one
+            resumed.append(state["epoch"])
+            assert state["weights"] == [state["epoch"]] * 3
+        state = state or {"epoch": -1, "weights": [-1] * 3}
+        for epoch in range(state["epoch"] + 1, 9):
+            state["epoch"] = epoch  # the same dict, changed in place after it was given
+            state["weights"][:] = [epoch] * 3
+            given = state if epoch % 2 == 0 else None
+            hs.report({"loss": config["x"] / (epoch + 1)}, checkpoint=given)
+
+    result = hs.tune(
+        train,
+        {"x": hs.uniform(0, 1)},
+        metric="loss",
+        num_samples=9,
+        sampler=hs.samplers.RandomSampler(seed=0),
+        scheduler=ASHAScheduler(1, 9, 3, pause=True),
+    )
+    assert result.best_checkpoint == {"epoch": 8, "weights": [8, 8, 8]}
+    assert resumed and all(epoch % 2 == 0 for epoch in resumed), resumed
+
+
+def test_no_checkpoint_given_means_none_and_a_restart_from_scratch() -> None:
+    from hypersweep.schedulers.asha import ASHAScheduler
+
+    starts: list[Any] = []
+
+    def train(config: dict) -> None:
+        starts.append(hs.get_checkpoint())
+        for epoch in range(9):
+            hs.report(loss=config["x"] / (epoch + 1))
+
+    result = hs.tune(
+        train,
+        {"x": hs.uniform(0, 1)},
+        metric="loss",
+        num_samples=9,
+        sampler=hs.samplers.RandomSampler(seed=0),
+        scheduler=ASHAScheduler(1, 9, 3, pause=True),
+    )
+    assert starts == [None] * len(starts) and len(starts) > 9  # promotions restarted
+    assert result.best_checkpoint is None
+
+
+def test_get_checkpoint_outside_tune_says_what_to_use() -> None:
+    with pytest.raises(RuntimeError, match=r"outside hypersweep\.tune"):
+        hs.get_checkpoint()

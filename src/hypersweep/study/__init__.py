@@ -10,7 +10,7 @@ from ._api import (
 )
 from ._transfer import copy_study
 from ._trial import Trial
-from ._tune import TuneResult, report, tune
+from ._tune import TuneResult, get_checkpoint, report, tune
 from .callbacks import MaxTrialsCallback, RetryFailedTrialCallback
 from .study import Study
 
@@ -25,6 +25,7 @@ __all__ = [
     "delete_study",
     "get_all_study_names",
     "get_all_study_summaries",
+    "get_checkpoint",
     "load_study",
     "presets",
     "report",

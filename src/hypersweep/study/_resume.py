@@ -77,9 +77,13 @@ def decode_checkpoint(data: bytes) -> Any:
 
 
 def save_checkpoint(trial: Trial, state: Any) -> None:
-    study = trial.study
-    study._storage.save_checkpoint(trial._trial_id, CHECKPOINT_KEY, encode_checkpoint(state))
-    trial.set_system_attr(CHECKPOINT_STEP_ATTR, trial._view.last_step)
+    store_checkpoint(trial, encode_checkpoint(state), trial._view.last_step)
+
+
+def store_checkpoint(trial: Trial, data: bytes, step: int | None) -> None:
+    """Store an encoded checkpoint taken at ``step`` (the last step it includes)."""
+    trial.study._storage.save_checkpoint(trial._trial_id, CHECKPOINT_KEY, data)
+    trial.set_system_attr(CHECKPOINT_STEP_ATTR, step)
 
 
 def load_checkpoint(trial: Trial) -> Any:

@@ -20,6 +20,13 @@ from ..space import flatten_space, unflatten
 from ..storage import Storage
 from ..trial import FrozenTrial, TrialState
 from ._api import create_study
+from ._resume import (
+    CHECKPOINT_KEY,
+    CHECKPOINT_STEP_ATTR,
+    decode_checkpoint,
+    encode_checkpoint,
+    store_checkpoint,
+)
 from ._trial import Trial
 from .study import Study
 
@@ -32,6 +39,26 @@ class _Session:
     metrics: tuple[str, ...]
     iteration: int = 0
     last: dict[str, Any] = field(default_factory=dict)
+    #: The latest checkpoint given to report(): (its step, its bytes). Encoded at once (a
+    #: snapshot: later in-place changes to the model do not leak into it) and written to the
+    #: storage only when it is needed: the trial pauses, or completes.
+    snapshot: tuple[int, bytes] | None = None
+
+    def store_snapshot(self) -> None:
+        if self.snapshot is not None:
+            step, data = self.snapshot
+            store_checkpoint(self.trial, data, step)
+            self.snapshot = None
+
+
+def _current(what: str) -> _Session:
+    session = _session.get()
+    if session is None:
+        raise RuntimeError(
+            f"hypersweep.{what}() was called outside hypersweep.tune(); inside a define-by-run "
+            f"objective use trial.{'report(value, step)' if what == 'report' else what}()."
+        )
+    return session
 
 
 _session: contextvars.ContextVar[_Session | None] = contextvars.ContextVar(
@@ -40,20 +67,27 @@ _session: contextvars.ContextVar[_Session | None] = contextvars.ContextVar(
 
 
 def report(
-    metrics: Mapping[str, Any] | None = None, /, *, step: int | None = None, **kwargs: Any
+    metrics: Mapping[str, Any] | None = None,
+    /,
+    *,
+    step: int | None = None,
+    checkpoint: Any = None,
+    **kwargs: Any,
 ) -> None:
     """Report metrics from inside a trainable run by :func:`tune`.
 
     ``report({"error": 0.1})`` or ``report(error=0.1)``. Each call is one step (or ``step=``);
     the scheduler may stop the trial here, in which case ``report`` raises
     :class:`~hypersweep.TrialPruned` (let it propagate).
+
+    ``checkpoint=`` gives the trainable's state after this step (bytes, or anything
+    picklable: a dict with the epoch and the model's weights). It is copied at once and
+    stored when the trial is paused by a pausing scheduler (``ASHAScheduler(pause=True)``,
+    ...), so that the promoted trial resumes from it (:func:`get_checkpoint`), and when the
+    trial completes (:attr:`TuneResult.best_checkpoint`). A metric called ``checkpoint``
+    goes in the ``metrics`` dict.
     """
-    session = _session.get()
-    if session is None:
-        raise RuntimeError(
-            "hypersweep.report() was called outside hypersweep.tune(); inside a define-by-run "
-            "objective use trial.report(value, step)."
-        )
+    session = _current("report")
     data = {**(metrics or {}), **kwargs}
     missing = [m for m in session.metrics if m not in data]
     if missing:
@@ -68,8 +102,42 @@ def report(
     values = [data[m] for m in session.metrics]
     trial.report(values[0] if len(values) == 1 else values, step)
     trial.set_user_attr(METRICS_ATTR, _jsonable(data))
+    if checkpoint is not None:
+        session.snapshot = (step, encode_checkpoint(checkpoint))
     if trial.should_prune():
+        if trial.paused:
+            session.store_snapshot()
+            raise TrialPruned(f"paused by the scheduler at step {step}")
         raise TrialPruned(f"stopped by the scheduler at step {step}")
+
+
+def get_checkpoint() -> Any:
+    """The state to resume from, inside a trainable run by :func:`tune`: the checkpoint
+    the trial's configuration last gave to :func:`report` before it was paused, or ``None``
+    on a fresh start (then train from scratch).
+
+    When it returns a checkpoint, steps counted by :func:`report` go on after the
+    checkpoint's step, so continue training from the state it holds.
+
+    >>> import hypersweep as hs
+    >>> from hypersweep.schedulers.asha import ASHAScheduler
+    >>> def train(config):
+    ...     state = hs.get_checkpoint() or {"epoch": 0, "loss": 1.0}
+    ...     for epoch in range(state["epoch"] + 1, 10):
+    ...         state = {"epoch": epoch, "loss": state["loss"] * config["decay"]}
+    ...         hs.report({"loss": state["loss"]}, checkpoint=state)
+    >>> result = hs.tune(train, {"decay": hs.uniform(0.5, 0.99)}, metric="loss",
+    ...                  num_samples=9, scheduler=ASHAScheduler(1, 9, 3, pause=True),
+    ...                  sampler=hs.samplers.RandomSampler(seed=0))
+    >>> result.best_checkpoint["epoch"], result.best_result["loss"] < 0.01
+    (9, True)
+    """
+    session = _current("get_checkpoint")
+    trial = session.trial
+    state = trial.load_checkpoint()
+    if state is not None and trial.resume_step is not None:
+        session.iteration = max(session.iteration, trial.resume_step + 1)
+    return state
 
 
 def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -117,6 +185,11 @@ class TuneResult:
     def best_result(self) -> dict[str, Any]:
         """The last metrics the best trial reported (or returned)."""
         return dict(self.best_trial.user_attrs.get(METRICS_ATTR, {}))
+
+    @property
+    def best_checkpoint(self) -> Any:
+        """The last checkpoint the best trial gave to :func:`report` (``None`` if none)."""
+        return _load_checkpoint(self.study, self.best_trial)
 
     @property
     def trials(self) -> list[FrozenTrial]:
@@ -215,6 +288,7 @@ def tune(
             returned = trainable(config)
         finally:
             _session.reset(token)
+        session.store_snapshot()
         if isinstance(returned, Mapping):
             session.last = dict(returned)
             trial.set_user_attr(METRICS_ATTR, _jsonable(returned))
@@ -255,4 +329,13 @@ def _flat_point(point: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-__all__ = ["TrialState", "TuneResult", "report", "tune"]
+def _load_checkpoint(study: Study, trial: FrozenTrial) -> Any:
+    if CHECKPOINT_STEP_ATTR not in trial.system_attrs:
+        return None
+    storage = study._storage
+    trial_id = storage.get_trial_id_from_number(study._study_id, trial.number)
+    data = storage.load_checkpoint(trial_id, CHECKPOINT_KEY)
+    return None if data is None else decode_checkpoint(data)
+
+
+__all__ = ["TrialState", "TuneResult", "get_checkpoint", "report", "tune"]
