@@ -208,6 +208,13 @@ def test_new_configurations_stop_at_n_trials_and_the_paused_ones_finish() -> Non
     assert len(study.get_trials(states=(hs.TrialState.COMPLETE,))) == 1
 
 
+def test_max_trials_counts_configurations_not_continuation_records() -> None:
+    study = _study(ASHAScheduler(1, MAX_STEP, 3, pause=True))  # promotes between new ones
+    study.optimize(resumable, n_trials=None, max_trials=12, n_jobs=2, executor=SimulatedExecutor())
+    assert len(_configs(study)) == 12
+    assert len(study.trials) > 12  # the continuations came on top of the cap
+
+
 def test_stop_ends_the_continuations_too() -> None:
     study = _study(ASHAScheduler(1, MAX_STEP, 3, pause=True))
 
@@ -244,6 +251,7 @@ def test_process_workers(tmp_path: Any) -> None:
         t.system_attrs["resume_from"] for t in study.trials if "resume_from" in t.system_attrs
     ]
     assert sources and len(sources) == len(set(sources))
+    assert len(_configs(study)) == 12  # n_trials counts configurations here too
     for t in study.get_trials(states=(hs.TrialState.COMPLETE,)):
         assert dict(t.intermediate_values) == straight_curve(t.params["x"])
 

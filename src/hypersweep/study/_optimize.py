@@ -277,10 +277,14 @@ def _run_processes(
             f"{type(storage).__name__} cannot be shared by worker processes; use a storage "
             "URL that every process can reach, e.g. storage='sqlite:///study.db'."
         )
+    from ._resume import n_continuations, pauses_trials
+
     started = storage.get_n_trials(study._study_id, STARTED_STATES)
     if config.n_trials is not None:
-        # Each process could run n_trials; the study-wide cap makes the total exact.
-        cap = started + config.n_trials
+        # Each process could run n_trials; the study-wide cap makes the total exact. It
+        # counts configurations: a pausing scheduler's loop adds the continuations to it.
+        configurations = started - (n_continuations(study) if pauses_trials(study) else 0)
+        cap = configurations + config.n_trials
         max_trials = cap if config.max_trials is None else min(cap, config.max_trials)
         config = LoopConfig(**{**config.__dict__, "max_trials": max_trials})
     payload = (study.study_name, storage, study.sampler, study.scheduler, config)

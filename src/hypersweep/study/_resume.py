@@ -186,6 +186,22 @@ def resume_promoted(study: Study) -> Trial | None:
     return trial
 
 
+def n_continuations(study: Study) -> int:
+    """How many of the study's records are continuations (not new configurations)."""
+    trials = study._storage.get_all_trials(study._study_id)
+    return sum(1 for t in trials if LINEAGE_ATTR in t.system_attrs)
+
+
+def configurations_cap(study: Study, max_trials: int | None) -> int | None:
+    """``max_trials`` counts configurations; the storage's cap counts records.
+
+    Continuations are added to the cap as read now: one created by another worker after
+    this read only makes the cap stricter for this start, so the study never starts more
+    than ``max_trials`` configurations.
+    """
+    return None if max_trials is None else max_trials + n_continuations(study)
+
+
 # -- the worker loop when trials pause -------------------------------------------------------
 def _active(study: Study, config: LoopConfig) -> bool:
     if study._stop_flag:
@@ -206,7 +222,8 @@ def resuming_worker_loop(
     configuration while the budget (``n_trials``) lasts; else, while other trials still run
     (they may pause and free a promotion), it waits — with ``idle()`` of the executor when
     it has one (the simulated clock), else by polling — and exits when nothing can change.
-    Continuations do not count against ``n_trials``; ``timeout`` and ``stop()`` end them too.
+    Continuations count neither against ``n_trials`` nor against ``max_trials`` (both count
+    configurations); ``timeout`` and ``stop()`` end them too.
     """
     from ._lease import StaleTrialReaper
     from ._optimize import run_trial
@@ -219,7 +236,7 @@ def resuming_worker_loop(
         trial = resume_promoted(study)
         if trial is None and new_configs:
             if budget.take():
-                trial = study._ask_unless_exhausted(config.max_trials)
+                trial = study._ask_unless_exhausted(configurations_cap(study, config.max_trials))
                 if trial is None:  # sampler exhausted or max_trials reached
                     budget.give_back()
                     new_configs = False
