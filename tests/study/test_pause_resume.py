@@ -242,7 +242,6 @@ def _mp_objective(trial: hs.Trial) -> float:
     return resumable(trial)
 
 
-@pytest.mark.slow
 def test_process_workers(tmp_path: Any) -> None:
     storage = f"sqlite:///{tmp_path}/p.db"
     study = _study(ASHAScheduler(1, MAX_STEP, 3, pause=True), storage=storage)
