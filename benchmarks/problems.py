@@ -223,6 +223,12 @@ def ackley_loss(n: int, shift: float) -> Callable[[Params], float]:
     return loss
 
 
+def schwefel_loss(n: int) -> Callable[[Params], float]:
+    """Schwefel 2.26 on [-500, 500]: the optimum (x = 420.97) sits far from the next best
+    minima, near the corner, and a local run lands in the nearest of many deep basins."""
+    return lambda p: 418.9829 * n - sum(x * math.sin(math.sqrt(abs(x))) for x in _xs(p, n))
+
+
 def styblinski_tang_loss(n: int) -> Callable[[Params], float]:
     return lambda p: sum(x**4 - 16 * x * x + 5 * x for x in _xs(p, n)) / 2
 
@@ -494,6 +500,14 @@ _ALL = [
         "multimodal",
         "high-dim",
     ),
+    # Multimodal problems where one CMA-ES run gets stuck early (restarts can act within 300
+    # trials): Rastrigin-2d (a run converges in ~200 trials, mostly next to the optimum, at
+    # 0.995) and Schwefel (deceptive: the best basin is far from the second best). Ackley-3d
+    # is the contrast: its global trend leads a single run to the optimum.
+    _p("rastrigin-2d", _box(2, -5.12, 5.12), rastrigin_loss(2), 0.0, "continuous", "multimodal"),
+    _p("schwefel-2d", _box(2, -500, 500), schwefel_loss(2), 0.0, "continuous", "multimodal"),
+    _p("schwefel-3d", _box(3, -500, 500), schwefel_loss(3), 0.0, "continuous", "multimodal"),
+    _p("ackley-3d", _box(3, -32.768, 32.768), ackley_loss(3, 7.3), 0.0, "continuous", "multimodal"),
     _p("log-6d", LOG_SPACE, log_loss, 0.0, "log"),
     _p("integer-8d", INT_SPACE, int_loss, 0.25, "integer"),
     _p("categorical-9d", CAT_SPACE, cat_loss, 0.2, "categorical"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import pickle
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -13,8 +15,11 @@ from hypersweep.algorithms.es import (
     default_population_size,
     make_cma,
     next_run,
+    stagnated,
+    stagnation_window,
     warm_start,
 )
+from hypersweep.algorithms.es.restart import TOL_X_STAG
 
 
 def _run(es: GaussianES, f: object, generations: int) -> None:
@@ -176,3 +181,57 @@ def test_restart_state_checks_the_strategy() -> None:
         RestartState("sometimes", 8)
     with pytest.raises(ValueError, match="strategy"):
         next_run(RestartState(None, 8), 10, np.random.default_rng(0))
+
+
+# -- stagnation ------------------------------------------------------------------------------------
+def _rastrigin_unit(x: np.ndarray) -> float:
+    """Rastrigin on [-5.12, 5.12] shifted by 1.3, in the unit box: local minima 0.098 apart."""
+    u = 10.24 * x - 5.12 - 1.3
+    return float(10 * u.size + np.sum(u * u - 10 * np.cos(2 * math.pi * u)))
+
+
+def _first_stagnation(
+    f: Callable[[np.ndarray], float], mean: list[float], sigma: float, generations: int, seed: int
+) -> tuple[int | None, float, int, int | None]:
+    """Run CMA-ES: the generation (from 1) at which :func:`stagnated` first fires (or None),
+    the best value so far, the window, and the first generation spread less than the gate."""
+    opt = make_cma("cma", np.array(mean), sigma, seed=seed)
+    window = stagnation_window(opt.dim, opt.population_size)
+    bests: list[float] = []
+    local = None
+    for gen in range(1, generations + 1):
+        xs = np.array([opt.ask_pair()[0] for _ in range(opt.population_size)])
+        values = [f(x) for x in xs]
+        opt.tell(list(zip(xs, values, strict=True)))
+        bests.append(min(values))
+        if local is None and np.max(np.std(xs, axis=0)) < TOL_X_STAG:
+            local = gen
+        if stagnated(xs, bests, window):
+            return gen, min(bests), window, local
+    return None, min(bests), window, local
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stagnation_fires_soon_in_a_local_optimum(seed: int) -> None:
+    # Started in the basin of Rastrigin's local minimum at (2, 2) (value 7.96): stuck there.
+    gen, best, window, _ = _first_stagnation(_rastrigin_unit, [0.822, 0.822], 0.01, 60, seed)
+    assert window == 7  # 2-D, population 6
+    assert gen is not None and window < gen <= 2 * window + 2, gen
+    assert 7.9 < best < 8.2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stagnation_does_not_fire_while_a_sphere_descends(seed: int) -> None:
+    def sphere(x: np.ndarray) -> float:
+        return float(np.sum((x - 0.8) ** 2))
+
+    gen, best, _, local = _first_stagnation(sphere, [0.5, 0.5, 0.5], 1 / 6, 50, seed)
+    assert gen is None, gen
+    assert local is not None and local < 35 and best < 1e-7  # small spread: the gate is open
+
+
+def test_stagnation_fires_on_a_flat_objective_after_one_window() -> None:
+    xs = np.full((6, 2), 0.5)
+    window = stagnation_window(2, 6)
+    bests = [1.0] * window
+    assert not stagnated(xs, bests[:-1], window) and stagnated(xs, bests, window)

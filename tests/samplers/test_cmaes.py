@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import hypersweep as hs
+from hypersweep.algorithms.es import stagnation_window
 from hypersweep.samplers._cma_state import EsState, dump_state, load_state
 from hypersweep.samplers.cmaes import CmaEsSampler
 from hypersweep.testing import check_sampler
@@ -341,6 +342,40 @@ def test_bipop_alternates_small_and_large_runs() -> None:
     restart = _state(study).restart
     assert restart is not None and restart.n_restarts >= 3
     assert restart.evals_small > 0 and restart.evals_large > 0 and restart.large_popsize > 6
+
+
+def rastrigin2(trial: Any) -> float:
+    xs = [trial.suggest_float(f"x{i}", -5.12, 5.12) - 1.3 for i in range(2)]
+    return 20 + sum(x * x - 10 * math.cos(2 * math.pi * x) for x in xs)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_run_stuck_in_a_local_optimum_restarts_before_it_converges(seed: int) -> None:
+    # These three runs sit in a local minimum of Rastrigin-2d (0.76 to 2.0) by 230 trials;
+    # the stagnation rule restarts them at 236 to 278 trials (converged() alone: 278 to 332).
+    study = hs.create_study(sampler=_quiet(seed=seed, restart_strategy="ipop"))
+    study.optimize(rastrigin2, n_trials=280)
+    state = _state(study)
+    assert state.run >= 1 and state.popsize == 12, (state.run, state.popsize)
+    assert len(state.run_bests) <= stagnation_window(2, 12)  # the new run's only
+    assert study.best_value > 0.5
+
+
+@pytest.mark.parametrize("strategy", ["ipop", "bipop"])
+def test_a_run_still_descending_does_not_restart(strategy: str) -> None:
+    for seed in range(3):
+        study = hs.create_study(sampler=_quiet(seed=seed, restart_strategy=strategy))
+        study.optimize(sphere3, n_trials=300)
+        assert _state(study).run == 0 and study.best_value < 1e-5, (seed, study.best_value)
+
+
+def test_a_state_blob_without_run_bests_still_loads() -> None:
+    study = hs.create_study(sampler=_quiet(seed=0, restart_strategy="ipop"))
+    study.optimize(sphere3, n_trials=20)
+    fmt, data = pickle.loads(dump_state(_state(study)))
+    del data["run_bests"]  # a blob written before the field existed
+    old = load_state(pickle.dumps((fmt, data)))
+    assert old.run_bests == () and old.gen == _state(study).gen
 
 
 # -- warm start ------------------------------------------------------------------------------------

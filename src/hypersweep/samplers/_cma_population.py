@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .._internal.rng import stream
-from ..algorithms.es import RestartState, converged, next_run
+from ..algorithms.es import RestartState, converged, next_run, stagnated, stagnation_window
 from ..space import Distribution, SearchSpace, intersection_search_space
 from ..trial import FrozenTrial, History
 from ._cma_options import (
@@ -335,7 +335,12 @@ class PopulationSampler(Sampler):
         opt.tell(list(zip(xs, values, strict=True)))
         gen, run_evals = state.gen + 1, state.run_evals + state.popsize
         best = min(state.best, *values)
-        if state.restart is not None and (opt.should_stop() or converged(np.array(xs), values)):
+        run_bests = _run_bests(state, len(space), values)
+        if state.restart is not None and (
+            opt.should_stop()
+            or converged(np.array(xs), values)
+            or stagnated(np.array(xs), run_bests, stagnation_window(len(space), state.popsize))
+        ):
             rng = stream(self.seed, _RESTART_TAG, state.run + 1)
             popsize, factor, restart = next_run(state.restart, run_evals, rng)
             sigma = (self.sigma0 if self.sigma0 is not None else 1.0 / 6.0) * factor
@@ -353,6 +358,7 @@ class PopulationSampler(Sampler):
             gen=gen,
             run_evals=run_evals,
             best=best,
+            run_bests=run_bests,
             owners=(),
             x_eval=empty,
             x_tell=empty,
@@ -395,3 +401,14 @@ class PopulationSampler(Sampler):
             UserWarning,
             stacklevel=6,
         )
+
+
+def _run_bests(state: EsState, dim: int, values: Sequence[float]) -> tuple[float, ...]:
+    """The best values of the run's latest generations, ``values`` (just told) last.
+
+    Kept only with a restart strategy, and only as many as :func:`stagnated` reads.
+    """
+    if state.restart is None:
+        return ()
+    keep = stagnation_window(dim, state.popsize)
+    return (*state.run_bests, min(values))[-keep:]

@@ -35,7 +35,10 @@ class EsState:
     """One snapshot of the shared state (treated as immutable: build a new one to change it).
 
     ``gen`` counts the generations told in the study, over all runs; ``run`` counts restarts
-    (0: the first run); ``run_evals`` the evaluations told in the current run. A state with an
+    (0: the first run); ``run_evals`` the evaluations told in the current run; ``best`` the
+    best value told in the study. With a restart strategy, ``run_bests`` holds the best
+    value of each of the current run's latest generations (as many as the stagnation rule
+    reads; empty in blobs written before it existed, and without restarts). A state with an
     empty ``space`` records that no numeric parameter is shared by every completed trial, so
     the ES stays off.
     """
@@ -51,6 +54,7 @@ class EsState:
     owners: tuple[int, ...] = ()
     restart: RestartState | None = None
     best: float = float("inf")
+    run_bests: tuple[float, ...] = ()
 
     @property
     def active(self) -> bool:

@@ -38,12 +38,14 @@ class CmaEsSampler(PopulationSampler):
       point of the generation taken while some are still running also gets a spare, so no
       worker waits; spares that finish after the generation was told are not used.
     * **Restarts** (``restart_strategy="ipop"`` or ``"bipop"``): when a run stagnates
-      (``cmaes``'s termination criteria, or converged to a level: every coordinate of a
+      (``cmaes``'s termination criteria; converged to a level: every coordinate of a
       generation within 1e-4 of its range and its values within 1 % of their level, see
-      :func:`hypersweep.algorithms.es.converged`), a new run starts at a uniformly random
-      mean with a population grown by ``inc_popsize`` (IPOP), or interlaced with
-      small-population runs of smaller step size (BIPOP). Larger populations help on
-      multimodal problems.
+      :func:`hypersweep.algorithms.es.converged`; or stuck: every coordinate within 1e-2 and
+      the best values of the last ``max(5, ceil(20 * dim / popsize))`` generations within
+      1 % of their level, see :func:`hypersweep.algorithms.es.stagnated`), a new run starts
+      at a uniformly random mean with a population grown by ``inc_popsize`` (IPOP), or
+      interlaced with small-population runs of smaller step size (BIPOP). Larger
+      populations help on multimodal problems.
     * **Integers and stepped floats**: CMA-ES with margin (``with_margin``; on by default
       when the space has such parameters) keeps the probability of moving to a neighbouring
       value from vanishing. Without margin they are decoded from cells of the unit box.

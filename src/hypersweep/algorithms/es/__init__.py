@@ -4,7 +4,8 @@
 * :func:`make_cma` / :class:`CmaOptimizer` — the ``cmaes`` library's CMA-ES variants (full,
   separable, with margin; learning-rate adaptation) behind one ask/tell interface, and
   :func:`warm_start` (WS-CMA-ES);
-* :class:`RestartState` / :func:`next_run` — IPOP and BIPOP restart schedules.
+* :class:`RestartState` / :func:`next_run` — IPOP and BIPOP restart schedules;
+  :func:`converged` / :func:`stagnated` — when a run restarts.
 
 Every optimizer here answers ``ask_pair() -> (x_to_evaluate, x_to_tell)``,
 ``tell([(x_to_tell, value), ...])`` (minimised), ``should_stop()``, ``population_size``,
@@ -13,7 +14,7 @@ Every optimizer here answers ``ask_pair() -> (x_to_evaluate, x_to_tell)``,
 
 from .cma import CmaOptimizer, import_cmaes, make_cma, warm_start
 from .gaussian import GaussianES, default_population_size
-from .restart import RestartState, converged, next_run
+from .restart import RestartState, converged, next_run, stagnated, stagnation_window
 
 __all__ = [
     "CmaOptimizer",
@@ -24,5 +25,7 @@ __all__ = [
     "import_cmaes",
     "make_cma",
     "next_run",
+    "stagnated",
+    "stagnation_window",
     "warm_start",
 ]

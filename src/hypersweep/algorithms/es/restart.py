@@ -30,6 +30,12 @@ STRATEGIES = (None, "ipop", "bipop")
 TOL_X = 1e-4
 #: ... and the generation's values differ by less than this fraction of their level.
 TOL_F = 1e-2
+#: A run has stagnated when every coordinate of its last generation spreads less than this
+#: (it searches one basin: Rastrigin's are 0.1 of the range wide) ...
+TOL_X_STAG = 1e-2
+#: ... and the best values of its last :func:`stagnation_window` generations lie within
+#: ``TOL_F`` of their level plus this floor (a run descending towards 0 is never stuck).
+TOL_F_ABS = 1e-12
 
 
 @dataclass(frozen=True)
@@ -108,3 +114,54 @@ def converged(
     lo, hi = min(values), max(values)
     spread = float(np.max(np.std(xs, axis=0)))
     return spread < tol_x and hi - lo <= tol_f * abs(lo)
+
+
+def stagnation_window(dim: int, popsize: int) -> int:
+    """How many generations a run may go without improving before it counts as stagnated.
+
+    ``max(5, ceil(20 * dim / popsize))``: about ``20 * dim`` evaluations, two thirds of
+    Hansen's TolHistFun horizon (``10 + ceil(30 * dim / popsize)`` generations), so that a
+    stuck run leaves budget for the next within a few hundred trials; ``10 * dim`` cut more
+    runs still refining (Hartmann-6d) without a clear gain elsewhere (docs/es.md).
+
+    >>> stagnation_window(5, 8), stagnation_window(10, 10), stagnation_window(3, 56)
+    (13, 20, 5)
+    """
+    return max(5, math.ceil(20 * dim / popsize))
+
+
+def stagnated(
+    xs: npt.NDArray[np.float64],
+    bests: Sequence[float],
+    window: int,
+    tol_x: float = TOL_X_STAG,
+    tol_f: float = TOL_F,
+    tol_abs: float = TOL_F_ABS,
+) -> bool:
+    """Whether a run searching one small region stopped improving: time to restart.
+
+    ``xs`` are the last generation's rows in the unit box; ``bests[i]`` is the best value
+    (minimised) of the run's ``i``-th generation (only the last ``window`` are read). The run
+    has stagnated when every coordinate spreads less than ``tol_x`` **and** the best values
+    of its last ``window`` generations lie within ``tol_f`` of their level plus ``tol_abs``
+    (Hansen's TolHistFun, relative). A run stuck in a local optimum restarts long before its
+    step size has shrunk to :func:`converged`'s ``TOL_X``; a run still descending (a sphere:
+    orders of magnitude per window) or still exploring (wide spread) goes on, and one lucky
+    point cannot make a run look stuck.
+
+    >>> local = np.full((6, 2), 0.3) + 1e-3 * np.arange(6)[:, None]
+    >>> stagnated(local, [5.0, 3.0, 2.99, 2.995, 2.985], window=3)
+    True
+    >>> stagnated(local, [5.0, 3.0, 2.99, 2.99, 2.9], window=3)  # still improving
+    False
+    >>> wide = np.full((6, 2), 0.3) + 2e-2 * np.arange(6)[:, None]
+    >>> stagnated(wide, [5.0, 3.0, 2.99, 2.995, 2.985], window=3)  # still exploring
+    False
+    >>> stagnated(local, [1e-3, 1e-3], window=3)  # too few generations to tell
+    False
+    """
+    if len(bests) < window or float(np.max(np.std(xs, axis=0))) >= tol_x:
+        return False
+    recent = bests[-window:]
+    lo = min(recent)
+    return max(recent) - lo <= tol_f * abs(lo) + tol_abs
