@@ -128,9 +128,26 @@ class MLPDigits:
         return (c["hidden"] / 32) ** 0.5 * (32 / c["batch"]) ** 0.3
 
 
+class MLPDigitsLogLoss(MLPDigits):
+    """The same, scored by the validation log loss: a continuous metric (the error rate of
+    719 validation digits moves in steps of 0.0014 and ties most methods)."""
+
+    name = "mlp-logloss"
+
+    def step(self, c: dict[str, Any], model: Any, epoch: int) -> tuple[float, Any]:
+        from sklearn.metrics import log_loss
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.partial_fit(self.x_train, self.y_train, classes=self.classes)
+            proba = model.predict_proba(self.x_val)
+        return float(log_loss(self.y_val, proba, labels=self.classes)), model
+
+
+PROBLEMS = {"synthetic": Synthetic, "mlp": MLPDigits, "mlp-logloss": MLPDigitsLogLoss}
+
+
 def get_problem(name: str) -> Synthetic | MLPDigits:
-    if name == "synthetic":
-        return Synthetic()
-    if name == "mlp":
-        return MLPDigits()
-    raise ValueError(f"Unknown problem {name!r}; choose 'synthetic' or 'mlp'.")
+    if name not in PROBLEMS:
+        raise ValueError(f"Unknown problem {name!r}; choose one of {sorted(PROBLEMS)}.")
+    return PROBLEMS[name]()

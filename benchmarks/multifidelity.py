@@ -36,10 +36,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "src"))
 
-from mf_problems import get_problem
+from mf_problems import PROBLEMS, get_problem
 
 import hypersweep as hs
 from hypersweep.executors.simulated import SimulatedExecutor, now, spend
+from hypersweep.samplers import RandomSampler
+from hypersweep.samplers.tpe import TPESampler
 from hypersweep.schedulers.asha import ASHAScheduler
 from hypersweep.schedulers.hyperband import HyperBandScheduler
 from hypersweep.schedulers.successive_halving import SuccessiveHalvingScheduler
@@ -47,6 +49,14 @@ from hypersweep.study.presets import bohb
 
 ETA = 3
 METHODS = ["random", "sha", "hyperband", "asha", "bohb", "bohb-async"]
+BUDGET_METHODS = [
+    "hs-bohb",
+    "hs-asha",
+    "hs-bohb-async",
+    "hs-asha-tpe",
+    "optuna-hyperband-tpe",
+    "optuna-sha-tpe",
+]
 
 
 @dataclass
@@ -244,14 +254,18 @@ def run_budgeted(method: str, problem: Any, seed: int, budget: int) -> tuple[flo
             if method == "optuna-hyperband-tpe"
             else optuna.pruners.SuccessiveHalvingPruner(min_resource=r, reduction_factor=ETA)
         )
-        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
+        # A fixed study name: HyperbandPruner hashes it with the trial number to pick brackets.
+        study = optuna.create_study(
+            sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner, study_name=f"mf-{seed}"
+        )
         study.optimize(objective, n_trials=100_000)
     else:
         objective = make_objective(problem, log, lambda: log.epochs >= budget)
-        if method == "hs-bohb":
-            sampler, scheduler = bohb(r, big, ETA, seed=seed, pause=True)
-        else:  # hs-asha
-            sampler = hs.samplers.RandomSampler(seed=seed)
+        if method.startswith("hs-bohb"):
+            async_ = method == "hs-bohb-async"
+            sampler, scheduler = bohb(r, big, ETA, seed=seed, pause=True, asynchronous=async_)
+        else:  # hs-asha, hs-asha-tpe
+            sampler = TPESampler(seed=seed) if method == "hs-asha-tpe" else RandomSampler(seed=seed)
             scheduler = ASHAScheduler(r, big, ETA, pause=True)
         hs.create_study(sampler=sampler, scheduler=scheduler).optimize(objective, n_trials=None)
     best = min((v for _, v in log.finals), default=math.inf)
@@ -260,7 +274,7 @@ def run_budgeted(method: str, problem: Any, seed: int, budget: int) -> tuple[flo
 
 def cmd_optuna(args: argparse.Namespace) -> dict[str, Any]:
     problem = get_problem(args.problem)
-    methods = ["hs-bohb", "hs-asha", "optuna-hyperband-tpe", "optuna-sha-tpe"]
+    methods = args.methods
     rows: dict[str, Any] = {}
     for method in methods:
         bests, epochs, secs = [], [], []
@@ -298,7 +312,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("speedup", "sync", "optuna"):
         p = sub.add_parser(name)
-        p.add_argument("--problem", default="synthetic", choices=["synthetic", "mlp"])
+        p.add_argument("--problem", default="synthetic", choices=sorted(PROBLEMS))
         p.add_argument("--seeds", type=int, default=3)
         p.add_argument("--json", type=Path)
         if name != "optuna":
@@ -313,6 +327,7 @@ def main() -> None:
             )
         if name == "optuna":
             p.add_argument("--budget", type=int, default=1500, help="epochs in all")
+            p.add_argument("--methods", nargs="+", default=BUDGET_METHODS[:2] + BUDGET_METHODS[-2:])
     args = parser.parse_args()
     commands = {"speedup": cmd_speedup, "sync": cmd_sync, "optuna": cmd_optuna}
     result = commands[args.command](args)
