@@ -31,6 +31,8 @@ def test_the_pairing() -> None:
     observe = sampler.inner.observations
     assert isinstance(observe, LargestBudgetObservations)
     assert observe.budgets == (1, 3, 9, 27)
+    assert observe.min_points == 3  # the model starts at 6 configurations, not 2 (d + 1)
+    assert bohb(1, 27, 3, min_points_in_model=None).sampler.inner.observations.min_points is None
     study = hs.create_study(**pair._asdict())
     assert study.scheduler is scheduler
 

@@ -201,7 +201,7 @@ def bohb(
     seed: int | None = None,
     pause: bool = False,
     asynchronous: bool = False,
-    min_points_in_model: int | None = None,
+    min_points_in_model: int | None = 3,
     random_fraction: float = 1 / 3,
     n_ei_candidates: int = 8,
     prior_weight: float = 1.0,
@@ -212,10 +212,16 @@ def bohb(
     (``pause=True`` for pause/resume; ``asynchronous=True`` for ASHA brackets, which
     keep many workers busier). The sampler is a :class:`TPESampler` whose model is
     fitted on the values at the largest budget (rung step) with enough data (see
-    :class:`LargestBudgetObservations`; ``min_points_in_model`` defaults to the number of
-    parameters + 1), with the best 15 % (at least ``min_points_in_model``) as the good group
-    and ``n_ei_candidates`` candidates; ``random_fraction`` of the trials are drawn at
-    random. Until some budget has enough data, every trial is random.
+    :class:`LargestBudgetObservations`; the model starts once ``2 * min_points_in_model``
+    configurations reached a budget), with the best 15 % (at least ``min_points_in_model``)
+    as the good group and ``n_ei_candidates`` candidates; ``random_fraction`` of the trials
+    are drawn at random. Until some budget has enough data, every trial is random.
+
+    ``min_points_in_model`` is 3 by default, not the paper's number of parameters + 1: the
+    paper's multivariate KDE needs ``d + 1`` points for a bandwidth, TPE's Parzen estimator
+    (with its prior) is defined from one, and starting the model earlier made BOHB reach
+    random search's final quality 11x sooner instead of 6x on the benchmark's synthetic
+    problem (``docs/schedulers.md``); ``None`` restores the paper's rule.
 
     The model samples less greedily than a default TPE: few candidates
     (``n_ei_candidates=8``; BOHB draws its candidates from a density widened threefold
