@@ -178,9 +178,21 @@ def test_without_a_scheduler_that_pauses_the_checkpoint_is_kept_for_completed_tr
     assert result.best_checkpoint["epoch"] == 8
 
 
-def test_a_checkpoint_is_a_snapshot_taken_at_report_time() -> None:
+def _tune_with_asha(train: Any) -> hs.TuneResult:
+    """Nine configurations of ``x`` in [0, 1] under a pausing ASHA (rungs at steps 1 and 3)."""
     from hypersweep.schedulers.asha import ASHAScheduler
 
+    return hs.tune(
+        train,
+        {"x": hs.uniform(0, 1)},
+        metric="loss",
+        num_samples=9,
+        sampler=hs.samplers.RandomSampler(seed=0),
+        scheduler=ASHAScheduler(1, 9, 3, pause=True),
+    )
+
+
+def test_a_checkpoint_is_a_snapshot_taken_at_report_time() -> None:
     resumed: list[int] = []
 
     def train(config: dict) -> None:
@@ -195,21 +207,12 @@ def test_a_checkpoint_is_a_snapshot_taken_at_report_time() -> None:
             given = state if epoch % 2 == 0 else None
             hs.report({"loss": config["x"] / (epoch + 1)}, checkpoint=given)
 
-    result = hs.tune(
-        train,
-        {"x": hs.uniform(0, 1)},
-        metric="loss",
-        num_samples=9,
-        sampler=hs.samplers.RandomSampler(seed=0),
-        scheduler=ASHAScheduler(1, 9, 3, pause=True),
-    )
+    result = _tune_with_asha(train)
     assert result.best_checkpoint == {"epoch": 8, "weights": [8, 8, 8]}
     assert resumed and all(epoch % 2 == 0 for epoch in resumed), resumed
 
 
 def test_no_checkpoint_given_means_none_and_a_restart_from_scratch() -> None:
-    from hypersweep.schedulers.asha import ASHAScheduler
-
     starts: list[Any] = []
 
     def train(config: dict) -> None:
@@ -217,14 +220,7 @@ def test_no_checkpoint_given_means_none_and_a_restart_from_scratch() -> None:
         for epoch in range(9):
             hs.report(loss=config["x"] / (epoch + 1))
 
-    result = hs.tune(
-        train,
-        {"x": hs.uniform(0, 1)},
-        metric="loss",
-        num_samples=9,
-        sampler=hs.samplers.RandomSampler(seed=0),
-        scheduler=ASHAScheduler(1, 9, 3, pause=True),
-    )
+    result = _tune_with_asha(train)
     assert starts == [None] * len(starts) and len(starts) > 9  # promotions restarted
     assert result.best_checkpoint is None
 
