@@ -96,6 +96,11 @@ def load_checkpoint(trial: Trial) -> Any:
         trial_id = study._storage.get_trial_id_from_number(study._study_id, number)
     else:
         return None
+    return load_stored_checkpoint(study, trial_id)
+
+
+def load_stored_checkpoint(study: Study, trial_id: int) -> Any:
+    """The decoded checkpoint stored for ``trial_id`` (``None`` if none)."""
     data = study._storage.load_checkpoint(trial_id, CHECKPOINT_KEY)
     return None if data is None else decode_checkpoint(data)
 

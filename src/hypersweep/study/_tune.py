@@ -21,10 +21,9 @@ from ..storage import Storage
 from ..trial import FrozenTrial, TrialState
 from ._api import create_study
 from ._resume import (
-    CHECKPOINT_KEY,
     CHECKPOINT_STEP_ATTR,
-    decode_checkpoint,
     encode_checkpoint,
+    load_stored_checkpoint,
     store_checkpoint,
 )
 from ._trial import Trial
@@ -332,10 +331,8 @@ def _flat_point(point: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def _load_checkpoint(study: Study, trial: FrozenTrial) -> Any:
     if CHECKPOINT_STEP_ATTR not in trial.system_attrs:
         return None
-    storage = study._storage
-    trial_id = storage.get_trial_id_from_number(study._study_id, trial.number)
-    data = storage.load_checkpoint(trial_id, CHECKPOINT_KEY)
-    return None if data is None else decode_checkpoint(data)
+    trial_id = study._storage.get_trial_id_from_number(study._study_id, trial.number)
+    return load_stored_checkpoint(study, trial_id)
 
 
 __all__ = ["TrialState", "TuneResult", "get_checkpoint", "report", "tune"]
