@@ -13,8 +13,10 @@ from hypersweep.algorithms.es import (
     GaussianES,
     RestartState,
     default_population_size,
+    descending,
     make_cma,
     next_run,
+    should_restart,
     stagnated,
     stagnation_window,
     warm_start,
@@ -235,3 +237,38 @@ def test_stagnation_fires_on_a_flat_objective_after_one_window() -> None:
     window = stagnation_window(2, 6)
     bests = [1.0] * window
     assert not stagnated(xs, bests[:-1], window) and stagnated(xs, bests, window)
+
+
+# -- a run still descending is not restarted ----------------------------------------------------
+@pytest.mark.parametrize("seed", range(3))
+def test_a_run_converging_on_a_cone_is_not_restarted_when_cmaes_would_stop(seed: int) -> None:
+    # |x - c| is the shape of Ackley's global basin: CMA-ES converges to it linearly, and
+    # cmaes's tolx fires once the step size is tiny, while the run still gains orders of
+    # magnitude. A restart there would only throw that refinement away.
+    opt = make_cma("cma", np.full(3, 0.5), 1 / 6, seed=seed)
+    window = stagnation_window(3, opt.population_size)
+    bests: list[float] = []
+    stopped_at = None
+    for gen in range(400):
+        xs = np.array([opt.ask_pair()[1] for _ in range(opt.population_size)])
+        values = [float(np.linalg.norm(x - 0.3)) for x in xs]
+        opt.tell(list(zip(xs, values, strict=True)))
+        bests.append(min(values))
+        if stopped_at is None and opt.should_stop():
+            stopped_at = gen
+            assert descending(bests, window)
+            assert not should_restart(True, xs, values, bests, window)
+        if stopped_at is not None and gen == stopped_at + 40:
+            break
+    assert stopped_at is not None, "cmaes never stopped: the premise of this test is gone"
+    assert min(bests) < 0.01 * min(bests[: stopped_at + 1])  # continuing paid off
+
+
+def test_should_restart_keeps_the_rules_for_a_run_at_a_level() -> None:
+    window = 3
+    local = np.full((6, 2), 0.3) + 1e-3 * np.arange(6)[:, None]
+    stuck = [5.0, 3.0, 2.99, 2.995, 2.985]
+    assert should_restart(False, local, [2.985] * 6, stuck, window)  # stagnated
+    assert should_restart(True, local + 0.1 * np.arange(2), [2.0, 2.5], [2.1, 2.0], window)
+    wide = np.full((6, 2), 0.3) + 5e-2 * np.arange(6)[:, None]
+    assert not should_restart(False, wide, [3.0, 3.5], [3.2, 3.1, 3.0], window)

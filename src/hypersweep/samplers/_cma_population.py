@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .._internal.rng import stream
-from ..algorithms.es import RestartState, converged, next_run, stagnated, stagnation_window
+from ..algorithms.es import RestartState, next_run, should_restart, stagnation_window
 from ..space import Distribution, SearchSpace, intersection_search_space
 from ..trial import FrozenTrial, History
 from ._cma_options import (
@@ -336,10 +336,9 @@ class PopulationSampler(Sampler):
         gen, run_evals = state.gen + 1, state.run_evals + state.popsize
         best = min(state.best, *values)
         run_bests = _run_bests(state, len(space), values)
-        if state.restart is not None and (
-            opt.should_stop()
-            or converged(np.array(xs), values)
-            or stagnated(np.array(xs), run_bests, stagnation_window(len(space), state.popsize))
+        window = stagnation_window(len(space), state.popsize)
+        if state.restart is not None and should_restart(
+            opt.should_stop(), np.array(xs), values, run_bests, window
         ):
             rng = stream(self.seed, _RESTART_TAG, state.run + 1)
             popsize, factor, restart = next_run(state.restart, run_evals, rng)

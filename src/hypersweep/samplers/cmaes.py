@@ -42,8 +42,10 @@ class CmaEsSampler(PopulationSampler):
       generation within 1e-4 of its range and its values within 1 % of their level, see
       :func:`hypersweep.algorithms.es.converged`; or stuck: every coordinate within 1e-2 and
       the best values of the last ``max(5, ceil(20 * dim / popsize))`` generations within
-      1 % of their level, see :func:`hypersweep.algorithms.es.stagnated`), a new run starts
-      at a uniformly random mean with a population grown by ``inc_popsize`` (IPOP), or
+      1 % of their level, see :func:`hypersweep.algorithms.es.stagnated`) and is not still
+      descending (its generation bests fell by more than half their level over that window,
+      as on the way to an optimum at 0: :func:`hypersweep.algorithms.es.descending`), a new
+      run starts at a uniformly random mean with a population grown by ``inc_popsize`` (IPOP), or
       interlaced with small-population runs of smaller step size (BIPOP). Larger
       populations help on multimodal problems.
     * **Integers and stepped floats**: CMA-ES with margin (``with_margin``; on by default

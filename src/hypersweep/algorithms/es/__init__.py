@@ -5,7 +5,8 @@
   separable, with margin; learning-rate adaptation) behind one ask/tell interface, and
   :func:`warm_start` (WS-CMA-ES);
 * :class:`RestartState` / :func:`next_run` — IPOP and BIPOP restart schedules;
-  :func:`converged` / :func:`stagnated` — when a run restarts.
+  :func:`should_restart` (:func:`converged`, :func:`stagnated`, :func:`descending`) —
+  when a run restarts.
 
 Every optimizer here answers ``ask_pair() -> (x_to_evaluate, x_to_tell)``,
 ``tell([(x_to_tell, value), ...])`` (minimised), ``should_stop()``, ``population_size``,
@@ -14,7 +15,15 @@ Every optimizer here answers ``ask_pair() -> (x_to_evaluate, x_to_tell)``,
 
 from .cma import CmaOptimizer, import_cmaes, make_cma, warm_start
 from .gaussian import GaussianES, default_population_size
-from .restart import RestartState, converged, next_run, stagnated, stagnation_window
+from .restart import (
+    RestartState,
+    converged,
+    descending,
+    next_run,
+    should_restart,
+    stagnated,
+    stagnation_window,
+)
 
 __all__ = [
     "CmaOptimizer",
@@ -22,9 +31,11 @@ __all__ = [
     "RestartState",
     "converged",
     "default_population_size",
+    "descending",
     "import_cmaes",
     "make_cma",
     "next_run",
+    "should_restart",
     "stagnated",
     "stagnation_window",
     "warm_start",

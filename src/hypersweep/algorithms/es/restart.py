@@ -36,6 +36,9 @@ TOL_X_STAG = 1e-2
 #: ... and the best values of its last :func:`stagnation_window` generations lie within
 #: ``TOL_F`` of their level plus this floor (a run descending towards 0 is never stuck).
 TOL_F_ABS = 1e-12
+#: A run whose generation bests fell by more than this fraction of their level within the
+#: window is still descending (a sphere, Ackley's global basin): no rule restarts it.
+TOL_DESCENT = 0.5
 
 
 @dataclass(frozen=True)
@@ -165,3 +168,46 @@ def stagnated(
     recent = bests[-window:]
     lo = min(recent)
     return max(recent) - lo <= tol_f * abs(lo) + tol_abs
+
+
+def descending(bests: Sequence[float], window: int, tol: float = TOL_DESCENT) -> bool:
+    """Whether a run's generation bests (minimised) fell by more than ``tol`` of their level
+    over its last ``window`` generations (or all it has, if fewer).
+
+    A run converging to an optimum at 0 (a sphere; Ackley's global basin) improves by a
+    constant factor per generation: it is refining the incumbent, not stuck, even when its
+    step size has become tiny (``cmaes``'s ``tolx``). A run at a local optimum (Rastrigin's
+    0.995) or refining a non-zero level (Hartmann's -3.32) improves by far less.
+
+    >>> descending([1e-6, 4e-7, 1e-7], window=3), descending([1.01, 1.0, 0.996], window=3)
+    (True, False)
+    >>> descending([-3.30, -3.32], window=3), descending([5.0], window=3)
+    (False, False)
+    """
+    recent = bests[-window:]
+    if len(recent) < 2:
+        return False
+    lo = min(recent)
+    return recent[0] - lo > tol * abs(lo)
+
+
+def should_restart(
+    optimizer_stopped: bool,
+    xs: npt.NDArray[np.float64],
+    values: Sequence[float],
+    bests: Sequence[float],
+    window: int,
+) -> bool:
+    """Whether a run ends after the generation ``xs``/``values`` (``bests``: its generation
+    bests, this one last): the optimizer's own criteria, :func:`converged` or
+    :func:`stagnated` — unless the run is still :func:`descending`.
+
+    >>> xs = np.full((6, 2), 0.3) + 1e-3 * np.arange(6)[:, None]
+    >>> should_restart(False, xs, [3.0] * 6, [5.0, 3.0, 2.99, 2.995, 2.985], window=3)
+    True
+    >>> should_restart(True, xs, [3e-9] * 6, [5e-8, 2e-8, 9e-9, 3e-9], window=3)
+    False
+    """
+    if descending(bests, window):
+        return False
+    return optimizer_stopped or converged(xs, values) or stagnated(xs, bests, window)
