@@ -335,8 +335,8 @@ class PopulationSampler(Sampler):
         opt.tell(list(zip(xs, values, strict=True)))
         gen, run_evals = state.gen + 1, state.run_evals + state.popsize
         best = min(state.best, *values)
-        run_bests = _run_bests(state, len(space), values)
         window = stagnation_window(len(space), state.popsize)
+        run_bests = _run_bests(state, window, values)
         if state.restart is not None and should_restart(
             opt.should_stop(), np.array(xs), values, run_bests, window
         ):
@@ -402,12 +402,11 @@ class PopulationSampler(Sampler):
         )
 
 
-def _run_bests(state: EsState, dim: int, values: Sequence[float]) -> tuple[float, ...]:
+def _run_bests(state: EsState, window: int, values: Sequence[float]) -> tuple[float, ...]:
     """The best values of the run's latest generations, ``values`` (just told) last.
 
     Kept only with a restart strategy, and only as many as :func:`stagnated` reads.
     """
     if state.restart is None:
         return ()
-    keep = stagnation_window(dim, state.popsize)
-    return (*state.run_bests, min(values))[-keep:]
+    return (*state.run_bests, min(values))[-window:]
