@@ -151,7 +151,6 @@ def test_rungs_and_default_bracket_size() -> None:
     assert sha.n_configs == 27
     assert sha.rung_sizes == (27, 9, 3, 1)
     assert SuccessiveHalvingScheduler(2, 100, 4).milestones == (2, 8, 32)
-    assert SuccessiveHalvingScheduler(5, 5, 3).milestones == ()
 
 
 # -- scripted curves: decisions and promotions as data ---------------------------------------

@@ -31,7 +31,7 @@ def test_returning_a_float() -> None:
     assert best["model"]["name"] == "svm"
     assert 1 <= best["model"]["n"] <= 19
     assert result.best_result == {"error": result.best_trial.value}
-    assert result.best_trial.value == min(_error(r["config"]) for r in result.results())
+    assert result.best_trial.value == min(_error(r["config"]) for r in result.results)
 
 
 def test_returning_a_dict_and_maximising() -> None:
@@ -63,7 +63,7 @@ def test_reporting_along_the_way_and_pruning() -> None:
     states = {t.state for t in result.trials}
     assert states == {hs.TrialState.COMPLETE, hs.TrialState.PRUNED}
     best = result.best_trial
-    assert best.last_step == 9
+    assert best.last_step == 10  # ten reports: steps 1..10
     assert result.best_result["epoch"] == 9
     assert best.value == pytest.approx(result.best_config["x"] + 0.1)
 
@@ -161,7 +161,7 @@ def test_a_paused_trainable_resumes_from_its_checkpoint_and_trains_no_epoch_twic
     decay = result.best_config["decay"]
     # Paused and resumed, the best configuration ends exactly where a straight run would.
     assert best.value == pytest.approx(decay**9)
-    assert best.last_step == 8
+    assert best.last_step == 9  # nine epochs, nine reports: steps 1..9
     assert result.best_checkpoint == {"epoch": 8, "loss": pytest.approx(decay**9)}
 
 

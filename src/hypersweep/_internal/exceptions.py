@@ -40,3 +40,18 @@ class TrialNotFoundError(HypersweepError, KeyError):
 
 class UpdateFinishedTrialError(HypersweepError, RuntimeError):
     """A finished trial was modified (its values, params or reports are final)."""
+
+
+class TerminatedBySignal(SystemExit):
+    """SIGTERM arrived while a study ran (a cluster scheduler or ``docker stop`` sends it).
+
+    Raised in the main thread so that the running trials are recorded as FAIL
+    ("interrupted by SIGTERM") before the process exits with status 143, as it would have
+    without hypersweep.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(143)
+
+    def __str__(self) -> str:
+        return "SIGTERM"

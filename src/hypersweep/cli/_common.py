@@ -29,5 +29,7 @@ def add_study(parser: argparse.ArgumentParser, required: bool = True) -> None:
     parser.add_argument("--study", required=required, help="study name")
 
 
-def open_storage(args: argparse.Namespace, **options: Any) -> Storage:
-    return get_storage(args.storage or default_storage(), **options)
+def open_storage(args: argparse.Namespace, *, create: bool = False, **options: Any) -> Storage:
+    """The storage of ``--storage``; only commands that create pass ``create=True``: the
+    others refuse a SQLite file that does not exist rather than create it."""
+    return get_storage(args.storage or default_storage(), create=create, **options)

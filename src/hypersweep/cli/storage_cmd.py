@@ -20,27 +20,50 @@ def add_parser(sub: Any) -> None:
 
 
 def _engine(args: argparse.Namespace) -> Any:
-    from ..storage.sql.engine import create_engine
+    from ..storage.sql.engine import create_engine, sqlite_file
 
     url = args.storage or default_storage()
     if not url.startswith(("sqlite", "postgres", "mysql", "mariadb")):
         raise ValueError(f"Schema upgrades apply to SQL storages only, not {url!r}.")
+    sqlite_file(url, create=False)  # never create a SQLite file only to look at it
     return create_engine(url)
 
 
+def _revision(engine: Any, url: str) -> str | None:
+    from sqlalchemy.exc import DBAPIError
+
+    from ..storage.sql import current_revision
+    from ..storage.sql.engine import connection_error
+
+    try:
+        return current_revision(engine)
+    except DBAPIError as exc:
+        raise connection_error(url, exc) from exc
+
+
 def run_upgrade(args: argparse.Namespace) -> int:
-    from ..storage.sql import SCHEMA_HEAD, current_revision, upgrade
+    from ..storage.sql import SCHEMA_HEAD, upgrade
 
     engine = _engine(args)
-    before = current_revision(engine)
-    upgrade(engine)
+    try:
+        before = _revision(engine, args.storage or default_storage())
+        if before == SCHEMA_HEAD:
+            print(f"Schema already at the current revision {SCHEMA_HEAD}; nothing to upgrade.")
+            return 0
+        upgrade(engine)
+    finally:
+        engine.dispose()  # closing the last connection folds SQLite's -wal into the file
     print(f"Schema upgraded from {before or 'empty'} to {SCHEMA_HEAD}.")
     return 0
 
 
 def run_version(args: argparse.Namespace) -> int:
-    from ..storage.sql import SCHEMA_HEAD, current_revision
+    from ..storage.sql import SCHEMA_HEAD
 
-    revision = current_revision(_engine(args))
+    engine = _engine(args)
+    try:
+        revision = _revision(engine, args.storage or default_storage())
+    finally:
+        engine.dispose()
     print(f"schema revision: {revision or 'none (empty database)'}; this hypersweep: {SCHEMA_HEAD}")
     return 0

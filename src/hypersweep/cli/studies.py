@@ -54,7 +54,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_create(args: argparse.Namespace) -> int:
     directions = args.direction or ["minimize"]
-    create_study(storage=open_storage(args), study_name=args.study, directions=directions)
+    storage = open_storage(args, create=True)
+    create_study(storage=storage, study_name=args.study, directions=directions)
     print(f"Created study {args.study!r} ({', '.join(directions)}).")
     return 0
 

@@ -49,7 +49,7 @@ def run_import(args: argparse.Namespace) -> int:
     imported, skipped = import_optuna_study(
         from_storage=args.source,
         study_name=args.study,
-        to_storage=open_storage(args),
+        to_storage=open_storage(args, create=True),
         to_study_name=args.to_study,
     )
     print(

@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from .._internal.exceptions import StudyNotFoundError
 from ..samplers import QMCSampler, RandomSampler, Sampler, TPESampler
 from ..storage import Storage
-from ..study import RetryFailedTrialCallback, create_study, load_study
+from ..study import RetryFailedTrialCallback, Study, create_study, load_study
+from ..trial import FrozenTrial, TrialState
 from ._common import add_storage, add_study, open_storage
 
 
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.max_retries is not None:
         options["failed_trial_callback"] = RetryFailedTrialCallback(max_retry=args.max_retries)
-    storage: Storage = open_storage(args, **options)
+    storage: Storage = open_storage(args, create=args.create, **options)
     samplers = {"tpe": TPESampler, "random": RandomSampler, "qmc": QMCSampler}
     sampler: Sampler = samplers[args.sampler](seed=args.seed)
     if args.create:
@@ -93,12 +96,48 @@ def run(args: argparse.Namespace) -> int:
             load_if_exists=True,
         )
     else:
-        study = load_study(study_name=args.study, storage=storage, sampler=sampler)
-    before = len(study.trials)
+        try:
+            study = load_study(study_name=args.study, storage=storage, sampler=sampler)
+        except StudyNotFoundError as exc:
+            raise StudyNotFoundError(
+                f"{exc} Pass --create to create it (minimising, or add --direction "
+                "maximize), or give --study an existing name (`hypersweep studies list`)."
+            ) from None
+    tally = RanTrials()
     study.optimize(
-        objective, n_trials=args.n_trials, timeout=args.timeout, max_trials=args.max_trials
+        objective,
+        n_trials=args.n_trials,
+        timeout=args.timeout,
+        max_trials=args.max_trials,
+        callbacks=[tally],
     )
-    print(
-        f"worker done: {len(study.trials) - before} trials added, study holds {len(study.trials)}."
-    )
+    print(f"worker done: {tally}; the study holds {len(study.trials)}.")
     return 0
+
+
+class RanTrials:
+    """A ``study.optimize`` callback counting the trials this worker ran, by final state
+    (other workers' trials, and trials it only failed as abandoned, are not counted).
+
+    >>> from hypersweep.trial import FrozenTrial, TrialState
+    >>> tally = RanTrials()
+    >>> for state in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.COMPLETE):
+    ...     tally(None, FrozenTrial(number=0, state=state))
+    >>> str(tally)
+    'ran 3 trials (2 complete, 1 pruned)'
+    """
+
+    def __init__(self) -> None:
+        self.counts: Counter[TrialState] = Counter()
+
+    def __call__(self, study: Study | None, trial: FrozenTrial) -> None:
+        self.counts[trial.state] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def __str__(self) -> str:
+        noun = "trial" if self.total == 1 else "trials"
+        parts = [f"{self.counts[s]} {s.name.lower()}" for s in TrialState if self.counts[s]]
+        return f"ran {self.total} {noun}" + (f" ({', '.join(parts)})" if parts else "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
 
 from .base import Executor, WorkerFn
 
@@ -13,6 +13,10 @@ class ThreadExecutor(Executor):
     Threads share the study and its in-memory storage. They speed up objectives that release
     the GIL (numpy, I/O, native libraries), not pure-Python CPU-bound ones.
 
+    An interrupt (Ctrl-C, or SIGTERM during ``optimize``) reaches the calling thread at once:
+    the workers are daemon threads, so the caller does not wait for their objectives to
+    return, and the study records their running trials as interrupted.
+
     >>> import hypersweep as hs
     >>> calls = []
     >>> hs.executors.ThreadExecutor().run(calls.append, 3)
@@ -22,9 +26,22 @@ class ThreadExecutor(Executor):
 
     def run(self, worker: WorkerFn, n_workers: int) -> None:
         self._check_n_workers(n_workers)
-        with ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="hypersweep") as pool:
-            futures = [pool.submit(worker, index) for index in range(n_workers)]
-            errors = [f.exception() for f in futures]
+        errors: list[BaseException | None] = [None] * n_workers
+
+        def target(index: int) -> None:
+            try:
+                worker(index)
+            except BaseException as exc:
+                errors[index] = exc
+
+        threads = [
+            threading.Thread(target=target, args=(i,), name=f"hypersweep-{i}", daemon=True)
+            for i in range(n_workers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()  # interruptible: Ctrl-C raises here without waiting for the rest
         for error in errors:
             if error is not None:
                 raise error

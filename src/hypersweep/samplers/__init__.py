@@ -29,6 +29,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'hypersweep.samplers' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    """Every public name, also those loaded on first use (which ``__getattr__`` serves)."""
+    return sorted(set(globals()) | set(__all__))
+
+
 __all__ = [
     "CmaEsSampler",
     "GPSampler",

@@ -64,10 +64,13 @@ def check_resources(min_resource: Any, max_resource: Any, reduction_factor: Any)
     check_int("min_resource", min_resource, 1)
     check_int("max_resource", max_resource, 1)
     check_int("reduction_factor", reduction_factor, 2)
-    if max_resource < min_resource:
+    if max_resource <= min_resource:
         raise ValueError(
-            f"max_resource ({max_resource}) must be >= min_resource ({min_resource}): they "
-            "are the steps of the first rung and of a finished trial."
+            f"max_resource ({max_resource}) must be > min_resource ({min_resource}): the "
+            "rungs are the steps min_resource * reduction_factor**k below max_resource, so "
+            "there would be no rung and no trial would ever be stopped. Raise max_resource "
+            f"(to min_resource * reduction_factor = {min_resource * reduction_factor} for "
+            "one full halving) or lower min_resource."
         )
 
 

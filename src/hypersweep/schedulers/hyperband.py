@@ -97,6 +97,14 @@ class HyperBandScheduler(RungScheduler):
     ) -> None:
         super().__init__()
         self.brackets = hyperband_brackets(min_resource, max_resource, reduction_factor)
+        if len(self.brackets) == 1 and not asynchronous:
+            raise ValueError(
+                f"max_resource ({max_resource}) must be >= min_resource * reduction_factor "
+                f"({min_resource * reduction_factor}) for synchronous HyperBand: below that "
+                "it has one bracket of one configuration, which never stops a trial. Raise "
+                "max_resource, lower min_resource or reduction_factor, or pass "
+                "asynchronous=True (one ASHA ladder over every configuration)."
+            )
         self.min_resource = min_resource
         self.max_resource = max_resource
         self.reduction_factor = reduction_factor

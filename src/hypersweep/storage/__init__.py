@@ -22,10 +22,13 @@ from .memory import InMemoryStorage
 _SQL_PREFIXES = ("sqlite:", "postgresql", "postgres:", "mysql")
 
 
-def get_storage(storage: Storage | str | None, **options: Any) -> Storage:
+def get_storage(storage: Storage | str | None, *, create: bool = True, **options: Any) -> Storage:
     """Turn ``None`` (memory), a storage object or a storage URL into a storage.
 
-    ``options`` go to the backend's constructor (e.g. ``heartbeat_interval=10``).
+    ``options`` go to the backend's constructor (e.g. ``heartbeat_interval=10``). With
+    ``create=False`` a SQLite URL must name an existing hypersweep database: a missing file
+    (or one without hypersweep's tables) raises ``StorageError`` naming its absolute path
+    instead of being created. Readers (``load_study``, the read-only commands) pass it.
 
     >>> type(get_storage(None)).__name__
     'InMemoryStorage'
@@ -44,7 +47,7 @@ def get_storage(storage: Storage | str | None, **options: Any) -> Storage:
     if storage.startswith(_SQL_PREFIXES):
         from .sql import SQLStorage
 
-        return SQLStorage(storage, **options)
+        return SQLStorage(storage, create=create, **options)
     if storage.startswith(("journal:", "redis:", "rediss:")):
         from .journal import journal_storage_from_url
 

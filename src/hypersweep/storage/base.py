@@ -235,6 +235,16 @@ class Storage:
         heartbeat, and here.
         """
 
+    def checkpoint(self) -> None:
+        """Flush, and make the stored files self-contained (default: only flush).
+
+        Called at the end of every ``optimize``. The SQLite storage moves its write-ahead log
+        (``study.db-wal``) into ``study.db`` here, so a copy of the .db file alone holds every
+        trial finished so far. It must be safe while other processes use the storage: never
+        wait for them, never lose or block their writes.
+        """
+        self.flush()
+
     # -- leases -----------------------------------------------------------------------------
     def heartbeat(self, trial_id: int) -> None:
         """Renew the lease of a RUNNING trial (its worker is alive)."""

@@ -90,7 +90,7 @@ def load_study(
     scheduler: Scheduler | None = None,
 ) -> Study:
     """Load an existing study; ``study_name=None`` works when the storage holds exactly one."""
-    backend = get_storage(storage)
+    backend = get_storage(storage, create=False)
     if study_name is None:
         names = [s.study_name for s in backend.get_all_studies()]
         if len(names) != 1:
@@ -111,15 +111,15 @@ def load_study(
 
 def delete_study(*, study_name: str, storage: Storage | str) -> None:
     """Delete a study and all its trials."""
-    backend = get_storage(storage)
+    backend = get_storage(storage, create=False)
     backend.delete_study(backend.get_study_id_from_name(study_name))
 
 
 def get_all_study_names(storage: Storage | str) -> list[str]:
     """The names of the studies in ``storage``."""
-    return [s.study_name for s in get_storage(storage).get_all_studies()]
+    return [s.study_name for s in get_storage(storage, create=False).get_all_studies()]
 
 
 def get_all_study_summaries(storage: Storage | str) -> list[StudyInfo]:
     """A summary (name, directions, trial count, attributes) of every study in ``storage``."""
-    return get_storage(storage).get_all_studies()
+    return get_storage(storage, create=False).get_all_studies()

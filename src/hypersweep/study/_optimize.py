@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._internal.exceptions import TrialPruned
+from .._internal.exceptions import TrialPruned, UpdateFinishedTrialError
+from .._internal.signals import interrupt_reason, sigterm_raises
 from ..executors import Executor, InlineExecutor, ProcessExecutor, ThreadExecutor
 from ..samplers import Sampler
 from ..schedulers import Scheduler
 from ..storage import STARTED_STATES, Storage
 from ..trial import FrozenTrial, StudyDirection, TrialState
+from ._failures import InitialFailures
 from ._lease import StaleTrialReaper
 from ._trial import PRUNE_REASON_ATTR, Trial
 
@@ -36,20 +38,23 @@ class LoopConfig:
     n_trials: int | None  # per call, shared by this process's workers
     max_trials: int | None  # study-wide started-trial budget, exact across processes
     deadline: float | None  # time.time() after which no trial starts
+    failures: InitialFailures | None = None  # first failure's traceback, max_initial_failures
 
 
 class _Budget:
-    """Shared stop conditions of the workers of one process."""
+    """Shared stop conditions of the workers of one process, and the trials they run."""
 
     def __init__(self, study: Study, config: LoopConfig) -> None:
         self._study = study
         self._remaining = config.n_trials
         self._deadline = config.deadline
         self._lock = threading.Lock()
+        self._running: dict[int, Trial] = {}
+        self.interrupted = False
 
     def take(self) -> bool:
         """Reserve one more trial; ``False`` when the budget is used up."""
-        if self._study._stop_flag:
+        if self.interrupted or self._study._stop_flag:
             return False
         if self._deadline is not None and time.time() >= self._deadline:
             return False
@@ -66,9 +71,47 @@ class _Budget:
             with self._lock:
                 self._remaining += 1
 
+    def run(self, trial: Trial, config: LoopConfig) -> FrozenTrial | None:
+        """:func:`run_trial`, with ``trial`` known while it runs so :meth:`interrupt` can
+        fail it; ``None`` when an interrupt already recorded it."""
+        with self._lock:
+            self._running[trial._trial_id] = trial
+        try:
+            return run_trial(self._study, trial, config.func, config.catch, config.failures)
+        except UpdateFinishedTrialError:
+            if self.interrupted:
+                return None
+            raise
+        finally:
+            with self._lock:
+                self._running.pop(trial._trial_id, None)
+
+    def interrupt(self, exc: BaseException) -> None:
+        """Start no more trials and record the running ones as interrupted by ``exc``.
+
+        The calling thread got the interrupt; worker threads may still be inside the
+        objective, and their result is dropped when it returns.
+        """
+        self.interrupted = True
+        with self._lock:
+            running = list(self._running.values())
+        for trial in running:
+            self._study._finish(
+                trial._trial_id,
+                trial.number,
+                TrialState.FAIL,
+                None,
+                interrupt_reason(exc),
+                skip_if_finished=True,
+            )
+
 
 class _Progress:
-    """A tqdm progress bar showing the best value seen by this call."""
+    """A tqdm progress bar showing the best value seen by this call.
+
+    With ``n_trials`` it counts trials; with only ``timeout`` it counts seconds (unit "s"),
+    and the trials finished so far are in the postfix with the best value.
+    """
 
     def __init__(self, study: Study, enabled: bool, n_trials: int | None, timeout: float | None):
         self._bar: Any = None
@@ -78,16 +121,27 @@ class _Progress:
         self._lock = threading.Lock()
         self._start = time.monotonic()
         self._timed = n_trials is None and timeout is not None
+        self._n_finished = 0
         if enabled:
             from tqdm.auto import tqdm
 
-            total = n_trials if n_trials is not None else timeout
-            self._bar = tqdm(total=total, desc="hypersweep", unit="trial")
+            if self._timed:
+                self._bar = tqdm(
+                    total=timeout,
+                    desc="hypersweep",
+                    unit="s",
+                    bar_format=(
+                        "{l_bar}{bar}| {n:.1f}/{total_fmt} s [{elapsed}<{remaining}{postfix}]"
+                    ),
+                )
+            else:
+                self._bar = tqdm(total=n_trials, desc="hypersweep", unit="trial")
 
     def update(self, trial: FrozenTrial, count: int = 1) -> None:
         if self._bar is None:
             return
         with self._lock:
+            self._n_finished += count
             if self._single and trial.state is TrialState.COMPLETE and trial.values:
                 value = trial.values[0]
                 better = self._best is None or (
@@ -95,13 +149,16 @@ class _Progress:
                 )
                 if better:
                     self._best = value
+            postfix: dict[str, Any] = {"trials": self._n_finished} if self._timed else {}
+            if self._best is not None:
+                postfix["best"] = f"{self._best:.6g}"
+            if postfix:
+                self._bar.set_postfix(postfix, refresh=False)
             if self._timed:
                 self._bar.n = min(time.monotonic() - self._start, self._bar.total)
                 self._bar.refresh()
             else:
                 self._bar.update(count)
-            if self._best is not None:
-                self._bar.set_postfix(best=f"{self._best:.6g}", refresh=False)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -109,9 +166,14 @@ class _Progress:
 
 
 def run_trial(
-    study: Study, trial: Trial, func: ObjectiveFn, catch: tuple[type[BaseException], ...]
+    study: Study,
+    trial: Trial,
+    func: ObjectiveFn,
+    catch: tuple[type[BaseException], ...],
+    failures: InitialFailures | None = None,
 ) -> FrozenTrial:
-    """Evaluate ``func`` on ``trial`` and record the outcome; re-raise uncaught exceptions."""
+    """Evaluate ``func`` on ``trial`` and record the outcome; re-raise uncaught exceptions
+    (and, with ``failures``, the exception the first trials of the call all failed with)."""
     state, values, reason = TrialState.COMPLETE, None, None
     error: BaseException | None = None
     try:
@@ -122,17 +184,17 @@ def run_trial(
     except Exception as exc:
         state, reason, error = TrialState.FAIL, f"{type(exc).__name__}: {exc}", exc
     except BaseException as exc:
-        study._finish(
-            trial._trial_id,
-            trial.number,
-            TrialState.FAIL,
-            None,
-            f"interrupted by {type(exc).__name__}",
-        )
+        study._finish(trial._trial_id, trial.number, TrialState.FAIL, None, interrupt_reason(exc))
         raise
-    frozen = study._finish(trial._trial_id, trial.number, state, values, reason)
-    if error is not None and not isinstance(error, catch):
+    caught = error is not None and isinstance(error, catch)
+    first = caught and failures is not None and failures.log_traceback()
+    frozen = study._finish(
+        trial._trial_id, trial.number, state, values, reason, exc_info=error if first else None
+    )
+    if error is not None and not caught:
         raise error
+    if failures is not None:
+        failures.check(study, frozen, error)
     return frozen
 
 
@@ -161,7 +223,9 @@ def worker_loop(
             budget.give_back()
             study._stop_flag = True
             return
-        frozen = run_trial(study, trial, config.func, config.catch)
+        frozen = budget.run(trial, config)
+        if frozen is None:
+            return
         progress.update(frozen)
         for callback in config.callbacks:
             callback(study, frozen)
@@ -179,7 +243,8 @@ def process_worker(
     study = Study(study_name, storage, sampler, scheduler)
     study._optimizing += 1
     quiet = _Progress(study, False, None, None)
-    worker_loop(study, config, _Budget(study, config), quiet)
+    with sigterm_raises():
+        worker_loop(study, config, _Budget(study, config), quiet)
 
 
 def _catch_tuple(
@@ -236,6 +301,7 @@ def run_optimize(
     show_progress_bar: bool,
     executor: Executor | str | None,
     max_trials: int | None,
+    max_initial_failures: int | None = 5,
 ) -> None:
     """Validate the arguments, then run workers until the budget is used up."""
     if not callable(func):
@@ -250,22 +316,28 @@ def run_optimize(
         n_trials=n_trials,
         max_trials=max_trials,
         deadline=None if timeout is None else time.time() + timeout,
+        failures=InitialFailures(max_initial_failures),
     )
     progress = _Progress(study, show_progress_bar, n_trials, timeout)
     study._stop_flag = False
     study._optimizing += 1
+    budget = _Budget(study, config)
     try:
-        if isinstance(runner, ProcessExecutor):
-            _run_processes(study, runner, config, n_jobs, progress)
-        else:
-            budget = _Budget(study, config)
-            idle = getattr(runner, "idle", None)  # the simulated executor waits on its clock
-            runner.run(lambda index: worker_loop(study, config, budget, progress, idle), n_jobs)
+        with sigterm_raises():
+            if isinstance(runner, ProcessExecutor):
+                _run_processes(study, runner, config, n_jobs, progress)
+            else:
+                idle = getattr(runner, "idle", None)  # the simulated executor waits on its clock
+                runner.run(lambda index: worker_loop(study, config, budget, progress, idle), n_jobs)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        budget.interrupt(exc)
+        raise
     finally:
         study._optimizing -= 1
         if not study._optimizing:
             study._stop_flag = False
         progress.close()
+        study._storage.checkpoint()  # SQLite: fold the WAL into the .db (a copy then holds all)
 
 
 def _run_processes(

@@ -231,12 +231,11 @@ def resuming_worker_loop(
     configurations); ``timeout`` and ``stop()`` end them too.
     """
     from ._lease import StaleTrialReaper
-    from ._optimize import run_trial
 
     reaper = StaleTrialReaper(study)
     new_configs = True
     pause = _POLL_S[0]
-    while _active(study, config):
+    while _active(study, config) and not budget.interrupted:
         reaper.maybe_reap()
         trial = resume_promoted(study)
         if trial is None and new_configs:
@@ -259,7 +258,9 @@ def resuming_worker_loop(
                 pause = min(pause * 2, _POLL_S[1])
             continue
         pause = _POLL_S[0]
-        frozen = run_trial(study, trial, config.func, config.catch)
+        frozen = budget.run(trial, config)
+        if frozen is None:
+            return
         progress.update(frozen)
         for callback in config.callbacks:
             callback(study, frozen)

@@ -27,6 +27,7 @@ from ._resume import (
     store_checkpoint,
 )
 from ._trial import Trial
+from ._values import unwrap_0d
 from .study import Study
 
 METRICS_ATTR = "metrics"
@@ -36,7 +37,9 @@ METRICS_ATTR = "metrics"
 class _Session:
     trial: Trial
     metrics: tuple[str, ...]
-    iteration: int = 0
+    #: The step of the next report without ``step=``: steps are the resource used so far,
+    #: so the first report is step 1 (Ray Tune's ``training_iteration``).
+    iteration: int = 1
     last: dict[str, Any] = field(default_factory=dict)
     #: The latest checkpoint given to report(): (its step, its bytes). Encoded at once (a
     #: snapshot: later in-place changes to the model do not leak into it) and written to the
@@ -50,12 +53,21 @@ class _Session:
             self.snapshot = None
 
 
+#: What a define-by-run objective calls instead of each function of a trainable.
+_DEFINE_BY_RUN = {
+    "report": (
+        "trial.report(value, step), then `if trial.should_prune(): raise hypersweep.TrialPruned()`"
+    ),
+    "get_checkpoint": "trial.load_checkpoint() (and trial.save_checkpoint(state) to save one)",
+}
+
+
 def _current(what: str) -> _Session:
     session = _session.get()
     if session is None:
         raise RuntimeError(
             f"hypersweep.{what}() was called outside hypersweep.tune(); inside a define-by-run "
-            f"objective use trial.{'report(value, step)' if what == 'report' else what}()."
+            f"objective use {_DEFINE_BY_RUN[what]}."
         )
     return session
 
@@ -75,8 +87,10 @@ def report(
 ) -> None:
     """Report metrics from inside a trainable run by :func:`tune`.
 
-    ``report({"error": 0.1})`` or ``report(error=0.1)``. Each call is one step (or ``step=``);
-    the scheduler may stop the trial here, in which case ``report`` raises
+    ``report({"error": 0.1})`` or ``report(error=0.1)``. Each call is one step: steps are
+    the resource used so far, so the first report is step 1, the next step 2, and so on (as
+    Ray Tune's ``training_iteration``; ``step=`` sets it yourself, and later reports count on
+    from it). The scheduler may stop the trial here, in which case ``report`` raises
     :class:`~hypersweep.TrialPruned` (let it propagate).
 
     ``checkpoint=`` gives the trainable's state after this step (bytes, or anything
@@ -142,6 +156,7 @@ def get_checkpoint() -> Any:
 def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
+        value = unwrap_0d(value)
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             out[key] = float(value) if not isinstance(value, int) else value
         elif value is None or isinstance(value, (str, bool)):
@@ -158,7 +173,7 @@ class TuneResult:
     >>> import hypersweep as hs
     >>> result = hs.tune(lambda c: c["x"] ** 2, {"x": hs.uniform(-1, 1), "tag": "a"},
     ...                  metric="sq", num_samples=5, sampler=hs.samplers.RandomSampler(seed=0))
-    >>> sorted(result.best_config), len(result.results())
+    >>> sorted(result.best_config), len(result.results)
     (['tag', 'x'], 5)
     """
 
@@ -195,6 +210,7 @@ class TuneResult:
         """Every trial of the run."""
         return self.study.trials
 
+    @property
     def results(self) -> list[dict[str, Any]]:
         """One dict per trial: ``config``, ``metrics``, ``state`` and ``number``."""
         return [
@@ -242,6 +258,7 @@ def tune(
     points_to_evaluate: Sequence[Mapping[str, Any]] | None = None,
     n_jobs: int = 1,
     show_progress_bar: bool = False,
+    max_initial_failures: int | None = 5,
 ) -> TuneResult:
     """Run ``trainable(config)`` on configs drawn from ``space`` and return the best.
 
@@ -250,6 +267,11 @@ def tune(
     returns the metric (a float), a dict of metrics, or calls :func:`hypersweep.report`
     along the way (then the last report counts). ``points_to_evaluate`` are configs
     (flat ``a/b`` keys or nested) to try first.
+
+    A failing trainable fails its trial and the run goes on (the first failure is logged
+    with its traceback), but when the first ``max_initial_failures`` trials (5 by default)
+    all fail with the same exception type — a broken trainable — ``tune`` stops and
+    re-raises it; ``None`` turns this off (see :meth:`Study.optimize`).
 
     >>> import hypersweep as hs
     >>> def train(config):
@@ -313,6 +335,7 @@ def tune(
         timeout=time_budget_s,
         n_jobs=n_jobs,
         show_progress_bar=show_progress_bar,
+        max_initial_failures=max_initial_failures,
     )
     return TuneResult(study, metrics[0] if len(metrics) == 1 else metrics, constants)
 

@@ -7,15 +7,45 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+#: The fail reason of a trial whose objective returned NaN.
+NAN_REASON = "the objective returned NaN"
+
+
+def unwrap_0d(item: Any) -> Any:
+    """A 0-d numpy array as the Python scalar it holds (Optuna accepts them too)."""
+    if isinstance(item, np.ndarray) and item.ndim == 0:
+        return item.item()
+    return item
+
+
+def _array_problem(item: Any) -> str | None:
+    if isinstance(item, np.ndarray):
+        return (
+            f"the objective returned a numpy array of shape {item.shape}; return a float, or "
+            "a list of floats with one per objective (float(a) or a.tolist())"
+        )
+    return None
+
 
 def convert_values(raw: Any, n_objectives: int) -> tuple[tuple[float, ...] | None, str | None]:
     """``(values, None)`` for a valid return value, ``(None, reason)`` otherwise.
 
+    A 0-d numpy array counts as the number it holds; other arrays are not results (as in
+    Optuna), so return ``float(a)`` for an array of one value.
+
     >>> convert_values(0.5, 1)
+    ((0.5,), None)
+    >>> convert_values(np.array(0.5), 1)
     ((0.5,), None)
     >>> convert_values(float("nan"), 1)[1]
     'the objective returned NaN'
     """
+    raw = unwrap_0d(raw)
+    problem = _array_problem(raw)
+    if problem is not None:
+        return None, problem
     if isinstance(raw, (str, bytes)) or not isinstance(raw, Sequence):
         items: Sequence[Any] = (raw,)
     else:
@@ -26,7 +56,10 @@ def convert_values(raw: Any, n_objectives: int) -> tuple[tuple[float, ...] | Non
             f"{n_objectives} objective(s)"
         )
     values = []
-    for item in items:
+    for item in map(unwrap_0d, items):
+        problem = _array_problem(item)
+        if problem is not None:
+            return None, problem
         if item is None:
             return None, "the objective returned None; return the objective value (a float)"
         if isinstance(item, bool) or not isinstance(item, numbers.Real):
@@ -36,13 +69,17 @@ def convert_values(raw: Any, n_objectives: int) -> tuple[tuple[float, ...] | Non
             )
         value = float(item)
         if math.isnan(value):
-            return None, "the objective returned NaN"
+            return None, NAN_REASON
         values.append(value)
     return tuple(values), None
 
 
 def convert_report(raw: Any, n_objectives: int) -> tuple[float, ...]:
-    """Validate a reported intermediate value; ``TypeError``/``ValueError`` if it is wrong."""
+    """Validate a reported intermediate value; ``TypeError``/``ValueError`` if it is wrong.
+
+    A 0-d numpy array counts as the number it holds, as in :func:`convert_values`.
+    """
+    raw = unwrap_0d(raw)
     if isinstance(raw, (str, bytes)) or not isinstance(raw, Sequence):
         items: Sequence[Any] = (raw,)
     else:
@@ -53,7 +90,7 @@ def convert_report(raw: Any, n_objectives: int) -> tuple[float, ...]:
             "report one value per objective."
         )
     out = []
-    for item in items:
+    for item in map(unwrap_0d, items):
         if isinstance(item, bool) or not isinstance(item, numbers.Real):
             raise TypeError(
                 f"report() needs a float (one per objective), got {type(item).__name__} {item!r}."

@@ -262,7 +262,9 @@ class Study:
         values: Any,
         reason: str | None,
         skip_if_finished: bool = False,
+        exc_info: BaseException | None = None,
     ) -> FrozenTrial:
+        """Record the end of a trial and log it (a failure with ``exc_info``'s traceback)."""
         converted: tuple[float, ...] | None = None
         if state is TrialState.COMPLETE:
             converted, problem = convert_values(values, len(self._directions))
@@ -284,7 +286,7 @@ class Study:
                 "(pass skip_if_finished=True to ignore this)."
             )
         if state is TrialState.FAIL:
-            _logger.warning("Trial %d failed: %s", number, reason)
+            _logger.warning("Trial %d failed: %s", number, reason, exc_info=exc_info)
         elif _logger.isEnabledFor(20):
             _logger.info("Trial %d finished (%s) with values %s.", number, state.name, converted)
         return self._storage.get_trial(trial_id)
@@ -340,13 +342,21 @@ class Study:
         *,
         executor: Executor | str | None = None,
         max_trials: int | None = None,
+        max_initial_failures: int | None = 5,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran, ``timeout`` seconds passed,
         :meth:`stop` was called or the sampler is exhausted.
 
         An exception in ``func`` fails that trial with the reason recorded and the study goes
         on; exceptions whose type is not in ``catch`` are re-raised after the trial is
-        recorded (``catch=()`` stops at the first one).
+        recorded (``catch=()`` stops at the first one). The first failure of each call is
+        logged with its traceback, later ones as one line. When the first
+        ``max_initial_failures`` trials of the call (5 by default) all fail with the same
+        exception type, the objective is taken to be broken: the call stops and re-raises
+        that exception (``None`` turns this check off). A return value that is not a result
+        (``None``, a string, the wrong number of values) counts as such a failure, with a
+        ``ValueError``; a NaN result, a complete or a pruned trial among the first ones
+        turns the check off for the rest of the call.
 
         ``n_jobs > 1`` runs that many workers: threads by default, or processes with
         ``executor="processes"`` (the storage must then be shared, e.g. SQLite, and the
@@ -367,6 +377,7 @@ class Study:
             show_progress_bar=show_progress_bar,
             executor=executor,
             max_trials=max_trials,
+            max_initial_failures=max_initial_failures,
         )
 
     def stop(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,6 +59,62 @@ def normalise_url(url: str) -> sa.URL:
             "SQLite, PostgreSQL (psycopg 3) or MySQL/MariaDB (PyMySQL)."
         )
     return parsed
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+CREATE_FIRST = (
+    "create a study first (create_study or `hypersweep worker --create`) or pass the right "
+    "storage URL (--storage)"
+)
+
+
+def sqlite_file(url: str, *, create: bool) -> str | None:
+    """The absolute path of the SQLite file ``url`` names, after checking it can be used.
+
+    ``None`` for server URLs and for an explicit in-memory SQLite (``sqlite:///:memory:`` or
+    a ``file:`` URI). Raises ``ValueError`` for a URL without a path, and ``StorageError``
+    for a missing folder, a folder in place of the file, a file that is not SQLite, and
+    (with ``create=False``) a file that does not exist: reading never creates a database.
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database:
+        raise ValueError(
+            f"The SQLite URL {url!r} names no file, so nothing would be kept: give a file path "
+            "such as 'sqlite:///study.db' (relative) or 'sqlite:////abs/study.db', or use the "
+            "in-memory storage (storage=None) on purpose."
+        )
+    if database == ":memory:" or str(parsed.query.get("uri", "")).lower() in ("true", "1"):
+        return None
+    path = os.path.abspath(database)
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        raise StorageError(
+            f"The folder {folder} does not exist, so the SQLite database {path} can be neither "
+            "opened nor created; create the folder or fix the path in the storage URL."
+        )
+    if os.path.isdir(path):
+        raise StorageError(
+            f"{path} is a folder, not a SQLite database file; give the path of a .db file."
+        )
+    if not os.path.exists(path):
+        if create:
+            return path
+        raise StorageError(f"No SQLite database at {path}; {CREATE_FIRST}.")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageError(f"Cannot read the SQLite database {path}: {exc.strerror}.") from None
+    if header and header != _SQLITE_HEADER:
+        raise StorageError(
+            f"{path} is not a SQLite database (it does not start with the SQLite header), so "
+            "it holds no hypersweep storage; point the storage URL at a hypersweep .db file."
+        )
+    return path
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -127,8 +184,19 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 def connection_error(url: str, exc: BaseException) -> StorageError:
-    """A readable error for a server that cannot be reached."""
+    """A readable error for a database that cannot be opened (a server or a SQLite file)."""
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else repr(exc)
+    try:
+        parsed = sa.make_url(url)
+    except Exception:
+        parsed = None
+    if parsed is not None and parsed.get_backend_name() == "sqlite":
+        where = os.path.abspath(parsed.database) if parsed.database else "(in memory)"
+        return StorageError(
+            f"Cannot open the SQLite database {where}: {reason}. Check that it is a hypersweep "
+            "SQLite file (not another kind of file), that you may read and write it and its "
+            "folder (SQLite writes -wal and -shm files beside it), and that the disk has room."
+        )
     return StorageError(
         f"Cannot open the storage {safe_url(url)!r}: {reason}. Check that the server runs, "
         "the database exists and the URL (user, host, port, name) is right."

@@ -5,16 +5,19 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from .engine import StorageError, is_sqlite, safe_url
+from .engine import CREATE_FIRST, SQLITE_BUSY_TIMEOUT_S, StorageError, is_sqlite, safe_url
 from .schema import SCHEMA_HEAD, VERSION_TABLE
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -77,13 +80,53 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create the schema in a new database; refuse an out-of-date or newer one clearly."""
+def _no_storage(path: str, tables: list[str]) -> StorageError:
+    what = (
+        f"a SQLite database with other tables: {', '.join(sorted(tables)[:5])}"
+        f"{', ...' if len(tables) > 5 else ''}"
+        if tables
+        else "an empty SQLite database"
+    )
+    return StorageError(f"{path} holds no hypersweep storage ({what}); {CREATE_FIRST}.")
+
+
+def require_sqlite_storage(path: str) -> None:
+    """Refuse, without changing it, an existing SQLite file that holds no hypersweep storage
+    (zero bytes, another application's database): reading must not turn it into one."""
+    if os.path.getsize(path) == 0:
+        raise StorageError(f"{path} holds no hypersweep storage (0 bytes); {CREATE_FIRST}.")
+    # mode=rw never creates the file; a plain read leaves it (and its journal mode) as it is.
+    uri = f"file:{urllib.parse.quote(path)}?mode=rw"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
+        try:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"{path} is not a usable SQLite database ({exc}); point the storage URL at a "
+            "hypersweep .db file."
+        ) from None
+    tables = [str(row[0]) for row in rows]
+    if VERSION_TABLE not in tables:
+        raise _no_storage(path, tables)
+
+
+def ensure_schema(engine: Engine, *, create: bool = True) -> None:
+    """Create the schema in a new database; refuse an out-of-date or newer one clearly.
+
+    With ``create=False`` a SQLite file without hypersweep's tables is refused instead
+    (reading a study must not turn an unrelated file into a storage).
+    """
     revision = current_revision(engine)
     if revision == SCHEMA_HEAD:
         return
     url = safe_url(engine.url.render_as_string(hide_password=False))
     if revision is None:
+        if not create and is_sqlite(engine):
+            path = os.path.abspath(engine.url.database or "")
+            raise _no_storage(path, sa.inspect(engine).get_table_names())
         upgrade(engine)
         return
     if revision not in known_revisions():

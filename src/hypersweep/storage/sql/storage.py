@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Container, Mapping, Sequence
 from typing import Any
 
@@ -38,15 +40,26 @@ from .engine import (
     create_engine,
     read_transaction,
     safe_url,
+    sqlite_file,
     write_transaction,
 )
-from .migrate import ensure_schema
+from .migrate import ensure_schema, require_sqlite_storage
 
 _FINISHED = [s.value for s in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)]
 
 
 class _NotRunning(Exception):
     """Internal: roll back a write that found the trial no longer RUNNING."""
+
+
+def _release(engine: sa.Engine, pid: int) -> None:
+    """Close the pooled connections (run when a storage is collected or Python exits).
+
+    On SQLite the last connection to close moves the write-ahead log into the .db file and
+    removes ``-wal``/``-shm``. A forked child leaves its parent's connections alone.
+    """
+    if os.getpid() == pid:
+        engine.dispose()
 
 
 class SQLStorage(Storage):
@@ -60,6 +73,13 @@ class SQLStorage(Storage):
     at its next report, heartbeat or finish (other processes see them then); system
     attributes, reports and state changes are written at once. Finished trials are cached,
     so reading a large study costs only what changed since the last read.
+
+    ``create=False`` opens an existing storage only: a SQLite file that does not exist or
+    holds no hypersweep tables is refused (``StorageError`` naming the path) instead of being
+    created (``load_study`` and the read-only commands open storages this way). On SQLite
+    the write-ahead log is moved into the .db file at the end of ``optimize``, by
+    :meth:`checkpoint` and :meth:`close`, and when the last connection closes (the storage is
+    collected or Python exits), so a copy of the .db file alone holds the study then.
 
     >>> import hypersweep as hs, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "study.db")
@@ -75,6 +95,7 @@ class SQLStorage(Storage):
         self,
         url: str,
         *,
+        create: bool = True,
         heartbeat_interval: float | None = 10.0,
         grace_period: float | None = 60.0,
         failed_trial_callback: Callable[..., None] | None = None,
@@ -82,13 +103,18 @@ class SQLStorage(Storage):
     ) -> None:
         self._configure_leases(heartbeat_interval, grace_period, failed_trial_callback)
         self.url = url
+        self._create = create
         self._engine_kwargs = dict(engine_kwargs or {})
+        self._sqlite_path = sqlite_file(url, create=create)
+        if self._sqlite_path is not None and not create:
+            require_sqlite_storage(self._sqlite_path)
         self._engine = create_engine(url, **self._engine_kwargs)
         try:
-            ensure_schema(self._engine)
+            ensure_schema(self._engine, create=create)
         except DBAPIError as exc:
             self._engine.dispose()
             raise connection_error(url, exc) from exc
+        weakref.finalize(self, _release, self._engine, os.getpid())
         self._lock = threading.RLock()
         self._live: dict[int, LiveTrial] = {}
         self._caches: dict[int, StudyCache] = {}
@@ -98,6 +124,7 @@ class SQLStorage(Storage):
     def __getstate__(self) -> dict[str, Any]:
         return {
             "url": self.url,
+            "create": self._create,
             "heartbeat_interval": self.heartbeat_interval,
             "grace_period": self.grace_period,
             "failed_trial_callback": self.failed_trial_callback,
@@ -112,8 +139,21 @@ class SQLStorage(Storage):
         return f"SQLStorage({safe_url(self.url)!r})"
 
     def close(self) -> None:
-        self.flush()
+        self.checkpoint()
         self._engine.dispose()
+
+    def checkpoint(self) -> None:
+        """Flush, then on SQLite copy the write-ahead log into the .db file.
+
+        A PASSIVE checkpoint: it never waits for, blocks or disturbs other processes using
+        the database; what they have not committed yet stays in the log.
+        """
+        self.flush()
+        path = self._sqlite_path
+        if path is None or not os.path.exists(path):  # never re-create a removed file
+            return
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     # -- helpers ----------------------------------------------------------------------------
     def _cache(self, study_id: int) -> StudyCache:
