@@ -45,9 +45,9 @@ class ProcessExecutor(Executor):
             errors = [f.exception() for f in futures]
         except BaseException:
             _stop_workers(pool, futures)
+            pool.shutdown(wait=False, cancel_futures=True)
             raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True)
         for error in errors:
             if error is not None:
                 raise error
@@ -61,5 +61,5 @@ def _stop_workers(pool: ProcessPoolExecutor, futures: list[Future[None]]) -> Non
             process.terminate()
     wait(futures, timeout=INTERRUPT_GRACE_S)
     for process in processes:
-        if process.is_alive() and not all(f.done() for f in futures):
+        if process.is_alive():
             process.kill()
