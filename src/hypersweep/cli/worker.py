@@ -8,17 +8,68 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from .. import samplers as _samplers
+from .. import schedulers as _schedulers
 from .._internal.exceptions import StudyNotFoundError
-from ..samplers import QMCSampler, RandomSampler, Sampler, TPESampler
+from ..samplers import Sampler, TPESampler
+from ..schedulers import Scheduler
 from ..storage import Storage
 from ..study import RetryFailedTrialCallback, Study, create_study, load_study
 from ..trial import FrozenTrial, TrialState
 from ._common import add_storage, add_study, open_storage
+
+SAMPLERS = {
+    "tpe": "TPESampler",
+    "random": "RandomSampler",
+    "qmc": "QMCSampler",
+    "gp": "GPSampler",
+    "cmaes": "CmaEsSampler",
+    "gaussian-es": "GaussianESSampler",
+    "grid": "GridSampler",
+}
+SCHEDULERS = {
+    "nop": "NopScheduler",
+    "median": "MedianScheduler",
+    "sha": "SuccessiveHalvingScheduler",
+    "hyperband": "HyperBandScheduler",
+    "asha": "ASHAScheduler",
+}
+
+
+def _build(
+    role: str,
+    name: str | None,
+    arguments: str | None,
+    names: dict[str, str],
+    base: type,
+    seed: int | None = None,
+) -> Any:
+    """The sampler or scheduler named on the command line (``None``: the stored one)."""
+    if name is None:
+        if arguments is not None:
+            raise ValueError(f"--{role}-args needs --{role}.")
+        return None
+    kwargs = json.loads(arguments) if arguments else {}
+    if not isinstance(kwargs, dict):
+        raise ValueError(f"--{role}-args must be a JSON object, got {arguments!r}.")
+    if seed is not None:
+        kwargs["seed"] = seed
+    if name in names:
+        package = _samplers if role == "sampler" else _schedulers
+        cls = getattr(package, names[name])
+    elif ":" in name:
+        cls = load_objective(name)
+    else:
+        raise ValueError(f"--{role} must be one of {sorted(names)} or module:Class, got {name!r}.")
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        raise TypeError(f"--{role} {name} is not a hypersweep {base.__name__}.")
+    return cls(**kwargs)
 
 
 def add_parser(sub: Any) -> None:
@@ -36,8 +87,22 @@ def add_parser(sub: Any) -> None:
     worker.add_argument(
         "--timeout", type=float, default=None, help="seconds to keep starting trials"
     )
-    worker.add_argument("--sampler", choices=["tpe", "random", "qmc"], default="tpe")
+    worker.add_argument(
+        "--sampler",
+        default=None,
+        help=f"one of {sorted(SAMPLERS)} or module:Class (default: the one stored with the study)",
+    )
+    worker.add_argument("--sampler-args", default=None, help="JSON object of sampler arguments")
     worker.add_argument("--seed", type=int, default=None, help="sampler seed")
+    worker.add_argument(
+        "--scheduler",
+        default=None,
+        help=f"one of {sorted(SCHEDULERS)} or module:Class (default: the one stored with the "
+        "study)",
+    )
+    worker.add_argument(
+        "--scheduler-args", default=None, help="JSON object, e.g. '{\"min_resource\": 1}'"
+    )
     worker.add_argument(
         "--create", action="store_true", help="create the study if it does not exist"
     )
@@ -85,19 +150,24 @@ def run(args: argparse.Namespace) -> int:
     if args.max_retries is not None:
         options["failed_trial_callback"] = RetryFailedTrialCallback(max_retry=args.max_retries)
     storage: Storage = open_storage(args, create=args.create, **options)
-    samplers = {"tpe": TPESampler, "random": RandomSampler, "qmc": QMCSampler}
-    sampler: Sampler = samplers[args.sampler](seed=args.seed)
+    sampler = _build("sampler", args.sampler, args.sampler_args, SAMPLERS, Sampler, args.seed)
+    if sampler is None and args.seed is not None:
+        sampler = TPESampler(seed=args.seed)
+    scheduler = _build("scheduler", args.scheduler, args.scheduler_args, SCHEDULERS, Scheduler)
     if args.create:
         study = create_study(
             storage=storage,
             study_name=args.study,
             sampler=sampler,
+            scheduler=scheduler,
             direction=args.direction,
             load_if_exists=True,
         )
     else:
         try:
-            study = load_study(study_name=args.study, storage=storage, sampler=sampler)
+            study = load_study(
+                study_name=args.study, storage=storage, sampler=sampler, scheduler=scheduler
+            )
         except StudyNotFoundError as exc:
             raise StudyNotFoundError(
                 f"{exc} Pass --create to create it (minimising, or add --direction "

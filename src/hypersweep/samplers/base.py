@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .._internal.rng import resolve_seed, stream
+from .._internal.spec import RecordsArguments
 from ..space import Distribution, SearchSpace
 from ..trial import FrozenTrial, History
 
@@ -37,7 +38,7 @@ class _LockSlot:
         self.reentrant = reentrant
 
 
-class Sampler:
+class Sampler(RecordsArguments):
     """Base class of every sampler; subclasses implement at least ``sample_independent``.
 
     ``seed`` fixes the trials: trial ``n`` draws from the stream ``(seed, n)``, so the same seed

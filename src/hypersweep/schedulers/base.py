@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from .._internal.spec import RecordsArguments
 from ..trial import FrozenTrial, History
 
 
@@ -34,7 +35,7 @@ class Decision:
 CONTINUE = Decision(Action.CONTINUE)
 
 
-class Scheduler:
+class Scheduler(RecordsArguments):
     """Base class of every scheduler ("pruner" in define-by-run vocabulary).
 
     >>> import hypersweep as hs

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .._internal.exceptions import DuplicatedStudyError, StudyNotFoundError
 from ..samplers import Sampler, TPESampler
 from ..schedulers import NopScheduler, Scheduler
 from ..storage import Storage, StudyInfo, get_storage
 from ..trial import StudyDirection
+from ._spec import resolve_role, store_spec
 from .study import Study
 
 
@@ -36,10 +38,23 @@ def _directions(
     return tuple(_direction(d) for d in directions)
 
 
-def _scheduler(scheduler: Scheduler | None, pruner: Scheduler | None) -> Scheduler:
+def _scheduler(scheduler: Scheduler | None, pruner: Scheduler | None) -> Scheduler | None:
     if scheduler is not None and pruner is not None and scheduler is not pruner:
         raise ValueError("Give either scheduler= or pruner= (its alias), not both.")
-    return scheduler or pruner or NopScheduler()
+    return scheduler or pruner
+
+
+def _existing(
+    name: str, backend: Storage, sampler: Sampler | None, scheduler: Scheduler | None
+) -> Study:
+    """An existing study with the given roles, or those stored with it (warning on a change)."""
+    study_id = backend.get_study_id_from_name(name)
+    return Study(
+        name,
+        backend,
+        resolve_role(backend, study_id, "sampler", sampler, TPESampler),
+        resolve_role(backend, study_id, "scheduler", scheduler, NopScheduler),
+    )
 
 
 def create_study(
@@ -65,20 +80,26 @@ def create_study(
     """
     dirs = _directions(direction, directions)
     backend = get_storage(storage)
+    given_scheduler = _scheduler(scheduler, pruner)
     try:
-        name = backend.get_study_name(backend.create_new_study(dirs, study_name))
+        study_id = backend.create_new_study(dirs, study_name)
     except DuplicatedStudyError:
         if not load_if_exists:
             raise
         assert study_name is not None
-        name = study_name
         stored = backend.get_study_directions(backend.get_study_id_from_name(study_name))
         if (direction is not None or directions is not None) and stored != dirs:
             raise ValueError(
                 f"Study {study_name!r} exists with directions {[d.name for d in stored]}, "
                 f"not {[d.name for d in dirs]}."
             ) from None
-    return Study(name, backend, sampler or TPESampler(), _scheduler(scheduler, pruner))
+        return _existing(study_name, backend, sampler, given_scheduler)
+    roles: dict[str, Any] = {
+        "sampler": sampler or TPESampler(),
+        "scheduler": given_scheduler or NopScheduler(),
+    }
+    store_spec(backend, study_id, roles)
+    return Study(backend.get_study_name(study_id), backend, roles["sampler"], roles["scheduler"])
 
 
 def load_study(
@@ -106,7 +127,7 @@ def load_study(
         raise StudyNotFoundError(
             f"No study named {study_name!r} in this storage (it has {known[:10]})."
         ) from None
-    return Study(study_name, backend, sampler or TPESampler(), _scheduler(scheduler, pruner))
+    return _existing(study_name, backend, sampler, _scheduler(scheduler, pruner))
 
 
 def delete_study(*, study_name: str, storage: Storage | str) -> None:

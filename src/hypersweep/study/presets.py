@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._internal.rng import stream
+from .._internal.spec import RecordsArguments
 from ..samplers import Sampler
 from ..samplers.tpe import TPESampler
 from ..schedulers import Scheduler
@@ -35,7 +36,7 @@ class Pairing(NamedTuple):
     scheduler: Scheduler
 
 
-class LargestBudgetObservations:
+class LargestBudgetObservations(RecordsArguments):
     """BOHB's choice of model data: the configurations' values at the largest budget that
     enough configurations reached (``{}`` while none has: sample at random).
 
