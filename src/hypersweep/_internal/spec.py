@@ -24,11 +24,10 @@ class NotStorable(ValueError):
 class RecordsArguments:
     """Mixin: remembers the constructor's arguments so :func:`encode` can store the object.
 
-    >>> class Box(RecordsArguments):
-    ...     def __init__(self, size=1):
-    ...         self.size = size
-    >>> decode(encode(Box(size=3))).size
-    3
+    >>> import hypersweep as hs
+    >>> spec = encode(hs.schedulers.ASHAScheduler(1, 27))
+    >>> spec["kwargs"]["max_resource"], decode(spec).max_resource
+    (27, 27)
     """
 
     _spec_arguments: tuple[tuple[Any, ...], dict[str, Any]]

@@ -18,6 +18,7 @@ from ..space import Distribution
 from ..storage import Storage
 from ..trial import FrozenTrial, History, StudyDirection, TrialState
 from ._lease import heartbeater
+from ._spec import SPEC_ATTR
 from ._trial import Trial
 from ._values import convert_values
 
@@ -159,8 +160,10 @@ class Study:
 
     @property
     def system_attrs(self) -> dict[str, Any]:
-        """The study's system attributes."""
-        return self._storage.get_study_system_attrs(self._study_id)
+        """The study's system attributes (without the stored sampler/scheduler specification)."""
+        attrs = self._storage.get_study_system_attrs(self._study_id)
+        attrs.pop(SPEC_ATTR, None)
+        return attrs
 
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serialisable value to the study."""
