@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_int
+
 
 def resolve_seed(seed: int | None) -> int:
     """Return ``seed`` validated, or fresh OS entropy when it is ``None``."""
-    if seed is None:
+    if isinstance(seed, np.integer):
+        seed = int(seed)
+    checked = check_int("seed", seed, minimum=0, allow_none=True)
+    if checked is None:
         return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}.")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}. Pass a non-negative int or None.")
-    return int(seed)
+    return checked
 
 
 def stream(seed: int, *key: int) -> np.random.Generator:

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import math
 
+from .._internal.validation import check_int
 from ..trial import FrozenTrial, History, StudyDirection, TrialState
 from .base import CONTINUE, Action, Decision, Scheduler
-
-
-def _check_count(name: str, value: int, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
 
 
 class MedianScheduler(Scheduler):
@@ -44,14 +40,19 @@ class MedianScheduler(Scheduler):
         *,
         n_min_trials: int = 1,
     ) -> None:
-        _check_count("n_startup_trials", n_startup_trials, 0)
-        _check_count("n_warmup_steps", n_warmup_steps, 0)
-        _check_count("interval_steps", interval_steps, 1)
-        _check_count("n_min_trials", n_min_trials, 1)
-        self.n_startup_trials = n_startup_trials
-        self.n_warmup_steps = n_warmup_steps
-        self.interval_steps = interval_steps
-        self.n_min_trials = n_min_trials
+        # Any bad value is a ValueError here, a wrong type included (as it always was).
+        self.n_startup_trials = check_int(
+            "n_startup_trials", n_startup_trials, minimum=0, type_error=ValueError
+        )
+        self.n_warmup_steps = check_int(
+            "n_warmup_steps", n_warmup_steps, minimum=0, type_error=ValueError
+        )
+        self.interval_steps = check_int(
+            "interval_steps", interval_steps, minimum=1, type_error=ValueError
+        )
+        self.n_min_trials = check_int(
+            "n_min_trials", n_min_trials, minimum=1, type_error=ValueError
+        )
 
     def check_directions(self, n_objectives: int) -> None:
         if n_objectives != 1:

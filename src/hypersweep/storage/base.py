@@ -21,11 +21,11 @@ contract, checked by :func:`hypersweep.testing.check_storage`:
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._internal.validation import check_float
 from ..space import Distribution
 from ..trial import FrozenTrial, StudyDirection, TrialState
 
@@ -52,13 +52,10 @@ class VersionedState:
 
 
 def _check_seconds(name: str, value: float | None) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}.")
-    if math.isinf(value):
-        raise ValueError(f"{name} must be finite, got {value!r}.")
-    return float(value)
+    # Any bad value is a ValueError here, a wrong type included (as it always was).
+    return check_float(
+        name, value, greater_than=0, allow_none=True, type_error=ValueError, hint="(seconds)"
+    )
 
 
 STARTED_STATES = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)

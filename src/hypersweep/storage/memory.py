@@ -8,7 +8,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Container, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from .._internal.exceptions import (
     DuplicatedStudyError,
@@ -21,9 +21,12 @@ from ..trial import FrozenTrial, StudyDirection, TrialState
 from .base import Storage, StudyInfo, VersionedState
 
 FIXED_PARAMS_ATTR = "fixed_params"
+_T = TypeVar("_T")
 
 
-class _TrialRecord:
+class TrialRecord:
+    """One trial as :class:`InMemoryStorage` keeps it: live, so read-only outside the storage."""
+
     __slots__ = (
         "checkpoints",
         "datetime_complete",
@@ -43,7 +46,7 @@ class _TrialRecord:
         "values",
     )
 
-    def __init__(self, trial_id: int, study: _StudyRecord, number: int, state: TrialState) -> None:
+    def __init__(self, trial_id: int, study: StudyRecord, number: int, state: TrialState) -> None:
         self.trial_id = trial_id
         self.study = study
         self.number = number
@@ -85,7 +88,9 @@ class _TrialRecord:
         return frozen
 
 
-class _StudyRecord:
+class StudyRecord:
+    """One study as :class:`InMemoryStorage` keeps it: live, so read-only outside the storage."""
+
     __slots__ = (
         "datetime_start",
         "directions",
@@ -111,10 +116,10 @@ class _StudyRecord:
         self.directions = directions
         self.user_attrs: dict[str, Any] = {}
         self.system_attrs: dict[str, Any] = {}
-        self.trials: list[_TrialRecord] = []
+        self.trials: list[TrialRecord] = []
         self.param_distributions: dict[str, Distribution] = {}
         self.state: dict[str, VersionedState] = {}
-        self.waiting: deque[_TrialRecord] = deque()
+        self.waiting: deque[TrialRecord] = deque()
         self.datetime_start = datetime_start
 
 
@@ -133,29 +138,67 @@ class InMemoryStorage(Storage):
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._studies: dict[int, _StudyRecord] = {}
+        self._studies: dict[int, StudyRecord] = {}
         self._names: dict[str, int] = {}
-        self._trials: dict[int, _TrialRecord] = {}
+        self._trials: dict[int, TrialRecord] = {}
         self._next_study_id = 0
         self._next_trial_id = 0
-        # The clock behind every recorded time (seconds since the epoch). A journal replaying
-        # its log swaps in the time written in each operation, so replay is deterministic.
+        # The clock behind every recorded time (seconds since the epoch); :meth:`replay`
+        # fixes it to the time written in an operation, so replay is deterministic.
         self._now: Callable[[], float] = time.time
 
+    # -- replay: for a store that keeps its studies by replaying a log into this one ---------
+    def replay(self, timestamp: float, operation: Callable[..., _T], /, *args: Any) -> _T:
+        """Apply one recorded operation as of ``timestamp``; return what it returns.
+
+        ``operation`` is a call on this storage (a method, or a function calling several),
+        applied with ``args`` under this storage's lock. Every time it records (trial starts
+        and completions, heartbeats, a study's creation) is ``timestamp`` (seconds since the
+        epoch), and a stale-trial deadline is counted from it: replaying the same operations
+        with the same timestamps always builds the same studies. The journal storage replays
+        its log this way.
+        """
+        with self._lock:
+            saved = self._now
+            self._now = lambda: timestamp
+            try:
+                return operation(*args)
+            finally:
+                self._now = saved
+
+    def has_study_named(self, study_name: str) -> bool:
+        """Whether a study is named ``study_name`` (never raises)."""
+        with self._lock:
+            return study_name in self._names
+
+    def study_record(self, study_id: int) -> StudyRecord:
+        """The live record of a study (read-only); :class:`StudyNotFoundError` if none."""
+        with self._lock:
+            return self._study(study_id)
+
+    def trial_record(self, trial_id: int) -> TrialRecord:
+        """The live record of a trial (read-only); :class:`TrialNotFoundError` if none."""
+        with self._lock:
+            return self._trial(trial_id)
+
+    def find_trial_record(self, trial_id: int) -> TrialRecord | None:
+        """The live record of a trial (read-only), or ``None`` if there is none."""
+        return self._trials.get(trial_id)
+
     # -- helpers ----------------------------------------------------------------------------
-    def _study(self, study_id: int) -> _StudyRecord:
+    def _study(self, study_id: int) -> StudyRecord:
         try:
             return self._studies[study_id]
         except KeyError:
             raise StudyNotFoundError(f"No study with id {study_id}.") from None
 
-    def _trial(self, trial_id: int) -> _TrialRecord:
+    def _trial(self, trial_id: int) -> TrialRecord:
         try:
             return self._trials[trial_id]
         except KeyError:
             raise TrialNotFoundError(f"No trial with id {trial_id}.") from None
 
-    def _running(self, trial_id: int, allow_waiting: bool = False) -> _TrialRecord:
+    def _running(self, trial_id: int, allow_waiting: bool = False) -> TrialRecord:
         rec = self._trial(trial_id)
         if rec.state is not TrialState.RUNNING and not (
             allow_waiting and rec.state is TrialState.WAITING
@@ -166,8 +209,8 @@ class InMemoryStorage(Storage):
         rec.frozen = None
         return rec
 
-    def _new_trial(self, study: _StudyRecord, state: TrialState) -> _TrialRecord:
-        rec = _TrialRecord(self._next_trial_id, study, len(study.trials), state)
+    def _new_trial(self, study: StudyRecord, state: TrialState) -> TrialRecord:
+        rec = TrialRecord(self._next_trial_id, study, len(study.trials), state)
         self._next_trial_id += 1
         study.trials.append(rec)
         self._trials[rec.trial_id] = rec
@@ -186,7 +229,7 @@ class InMemoryStorage(Storage):
                 )
             study_id = self._next_study_id
             self._next_study_id += 1
-            self._studies[study_id] = _StudyRecord(
+            self._studies[study_id] = StudyRecord(
                 study_id, name, tuple(directions), _dt.datetime.fromtimestamp(self._now())
             )
             self._names[name] = study_id
@@ -325,7 +368,7 @@ class InMemoryStorage(Storage):
             return None
 
     @staticmethod
-    def _check_param(study: _StudyRecord, name: str, dist: Distribution) -> None:
+    def _check_param(study: StudyRecord, name: str, dist: Distribution) -> None:
         known = study.param_distributions.get(name)
         if known is None:
             study.param_distributions[name] = dist

@@ -41,6 +41,7 @@ import scipy.linalg
 import scipy.optimize
 
 from .kernels import BoolArray, FloatArray, matern52, matern52_grad, sq_diffs
+from .linalg import check_lapack_info
 from .model import MIN_NOISE, KernelParams
 
 _LOG_2PI = math.log(2.0 * math.pi)
@@ -127,7 +128,7 @@ def neg_log_posterior(
         return 1e10, np.concatenate([np.zeros(d + 1), [-1.0]])
     alpha = scipy.linalg.cho_solve((chol, True), y, check_finite=False)
     k_inv, info = scipy.linalg.lapack.dpotri(chol, lower=1)
-    assert info == 0
+    check_lapack_info(info, "dpotri", "inverse of the kernel matrix from its Cholesky factor")
     k_inv = np.tril(k_inv) + np.tril(k_inv, -1).T
     value = 0.5 * float(y @ alpha) + float(np.sum(np.log(np.diag(chol)))) + 0.5 * n * _LOG_2PI
     w = np.outer(alpha, alpha) - k_inv
@@ -194,7 +195,8 @@ def fit_kernel_params(
         n_eval += int(res.nfev)
         if best is None or float(res.fun) < best[0]:
             best = (float(res.fun), np.asarray(res.x, dtype=float))
-    assert best is not None, "fit_kernel_params needs at least one start"
+    if best is None:
+        raise ValueError("fit_kernel_params needs at least one start; starts is empty.")
     raw = best[1].copy()
     if deterministic:
         raw[-1] = math.log(MIN_NOISE)

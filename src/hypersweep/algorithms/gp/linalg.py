@@ -21,6 +21,27 @@ from .kernels import FloatArray
 _JITTERS = (0.0, 1e-8, 1e-6, 1e-4, 1e-2)
 
 
+def check_lapack_info(info: int, routine: str, what: str) -> None:
+    """Raise :class:`numpy.linalg.LinAlgError` if a LAPACK call reported a failure.
+
+    ``info`` is the routine's status (0 on success), ``routine`` its name and ``what`` what
+    it computes, for the message.
+
+    >>> check_lapack_info(0, "dpotri", "inverse from the Cholesky factor")
+    >>> check_lapack_info(2, "dpotri", "inverse from the Cholesky factor")
+    Traceback (most recent call last):
+    ...
+    numpy.linalg.LinAlgError: LAPACK dpotri (inverse from the Cholesky factor) failed, info=2: ...
+    """
+    if info == 0:
+        return
+    if info < 0:
+        cause = f"argument {-info} had an illegal value"
+    else:
+        cause = f"diagonal element {info} of the triangular factor is zero (the matrix is singular)"
+    raise np.linalg.LinAlgError(f"LAPACK {routine} ({what}) failed, info={info}: {cause}.")
+
+
 def cholesky(k: FloatArray) -> FloatArray:
     """The lower Cholesky factor of ``k``, adding diagonal jitter if ``k`` is not PD.
 

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.linalg
 
 from .kernels import BoolArray, FloatArray, Matern52Kernel
-from .linalg import cho_solve, cholesky, cholesky_extend
+from .linalg import check_lapack_info, cho_solve, cholesky, cholesky_extend
 
 #: Smallest noise variance, also used when the objective is declared deterministic.
 MIN_NOISE = 1e-6
@@ -109,7 +109,11 @@ class GPPosterior:
         self.is_cat = np.asarray(is_cat, dtype=bool)
         self.kernel = params.kernel(self.is_cat)
         self.chol = kernel_cholesky(self.x, params, self.is_cat) if chol is None else chol
-        assert self.chol.shape == (len(self.x), len(self.x))
+        if self.chol.shape != (len(self.x), len(self.x)):
+            raise ValueError(
+                f"chol has shape {self.chol.shape}; the Cholesky factor of {len(self.x)} points "
+                f"must be {len(self.x)} x {len(self.x)}."
+            )
         self.alpha = cho_solve(self.chol, self.y)
         self.x_cov, self.chol_cov = self.x, self.chol
         self._l_inv_cache: FloatArray | None = None
@@ -131,7 +135,7 @@ class GPPosterior:
         # the variance (a difference of nearly equal terms) visibly noisy.
         if self._l_inv_cache is None:
             inv, info = scipy.linalg.lapack.dtrtri(self.chol_cov, lower=1)
-            assert info == 0, "the Cholesky factor must be invertible"
+            check_lapack_info(info, "dtrtri", "inverse of the Cholesky factor")
             self._l_inv_cache = np.tril(inv)
         return self._l_inv_cache
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from ...space import Distribution, check_compatible
 from ...trial import FrozenTrial, TrialState
+from ..memory import StudyRecord
 from ._replay import Op, encode_param
 
 
@@ -81,7 +82,7 @@ class WriteBehind:
         pending = self.trials.get(trial_id)
         return pending.fields() if pending else {}
 
-    def check_param(self, study: Any, name: str, dist: Distribution) -> None:
+    def check_param(self, study: StudyRecord, name: str, dist: Distribution) -> None:
         """``ValueError`` if ``dist`` conflicts with what the log or a buffer has for ``name``."""
         known = study.param_distributions.get(name)
         if known is None:

@@ -1,9 +1,9 @@
 """The journal's operations: how they are written, and how replay applies them.
 
-Every process replays the same log, in order, into an :class:`InMemoryStorage` whose clock
-is the time written in each operation, so every process derives the same ids, numbers,
-states and times. An operation is a JSON object with ``"o"`` (its kind) and ``"t"`` (the
-writer's ``time.time()``):
+Every process replays the same log, in order, into an :class:`InMemoryStorage`, each
+operation through :meth:`InMemoryStorage.replay` at the time written in it, so every process
+derives the same ids, numbers, states and times. An operation is a JSON object with ``"o"``
+(its kind) and ``"t"`` (the writer's ``time.time()``):
 
 ====  ==========================================  =========================================
 kind  fields                                      replay (result)
@@ -107,8 +107,6 @@ class Replica:
 
     def __init__(self) -> None:
         self.mem = InMemoryStorage()
-        self.time = 0.0
-        self.mem._now = self._clock
         self._dists: dict[str, Distribution] = {}
         self._handlers: dict[str, Callable[[Op], Any]] = {
             "cs": self._create_study,
@@ -127,9 +125,6 @@ class Replica:
             "ck": lambda op: self.mem.save_checkpoint(op["i"], op["k"], _tagged_blob(op["d"])),
         }
 
-    def _clock(self) -> float:
-        return self.time
-
     def apply(self, op: Op) -> Any:
         """Apply one operation and return its result (or raise what the operation raised)."""
         handler = self._handlers.get(op.get("o"))  # type: ignore[arg-type]
@@ -138,8 +133,7 @@ class Replica:
                 f"Unknown journal operation {op.get('o')!r}: the log was written by a newer "
                 "hypersweep; upgrade this one."
             )
-        self.time = float(op["t"])
-        return handler(op)
+        return self.mem.replay(float(op["t"]), handler, op)
 
     def distribution(self, data: dict[str, Any]) -> Distribution:
         """A distribution from its dict, cached (a study repeats a few distributions)."""
@@ -191,7 +185,7 @@ class Replica:
         if op.get("x"):
             # A popped enqueued trial may still hold its parameters in its worker's write
             # buffer: its fixed_params (in the log) stand for them.
-            for rec in self.mem._study(op["s"]).trials:
+            for rec in self.mem.study_record(op["s"]).trials:
                 if (
                     rec.state is TrialState.RUNNING
                     and rec.system_attrs.get(FIXED_PARAMS_ATTR) == params

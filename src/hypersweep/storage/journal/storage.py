@@ -13,6 +13,7 @@ from ..._internal.logging import get_logger
 from ...space import Distribution
 from ...trial import FrozenTrial, StudyDirection, TrialState
 from ..base import Storage, StudyInfo, VersionedState
+from ..memory import TrialRecord
 from ._backend import JournalBackend
 from ._log import Failed, Log, encode, flush_at_exit
 from ._pending import WriteBehind
@@ -78,15 +79,14 @@ class JournalStorage(Storage):
             self._sync()
         flush_at_exit(self)
 
-    def _trial_record(self, trial_id: int) -> Any:
-        trials = self._mem._trials
-        rec = trials.get(trial_id)
+    def _trial_record(self, trial_id: int) -> TrialRecord:
+        rec = self._mem.find_trial_record(trial_id)
         if rec is None:
             self._sync()
-            rec = self._mem._trial(trial_id)  # raises TrialNotFoundError
+            rec = self._mem.trial_record(trial_id)  # raises TrialNotFoundError
         return rec
 
-    def _running(self, trial_id: int, allow_waiting: bool = False) -> Any:
+    def _running(self, trial_id: int, allow_waiting: bool = False) -> TrialRecord:
         rec = self._trial_record(trial_id)
         if rec.state is not TrialState.RUNNING and not (
             allow_waiting and rec.state is TrialState.WAITING
@@ -104,7 +104,7 @@ class JournalStorage(Storage):
             self._log.append([{"o": "tw", "i": tid, **p.fields()} for tid, p in dirty])
             for tid, pending in dirty:
                 pending.clear()
-                rec = self._mem._trials.get(tid)
+                rec = self._mem.find_trial_record(tid)
                 if rec is None or rec.state is not TrialState.RUNNING:
                     del self._buffer.trials[tid]  # failed elsewhere: nothing more to write
 
@@ -116,7 +116,7 @@ class JournalStorage(Storage):
         dirs = [int(StudyDirection(d)) for d in directions]
         with self._lock:
             self._sync()
-            if name in self._mem._names:
+            if self._mem.has_study_named(name):
                 raise DuplicatedStudyError(
                     f"A study named {name!r} already exists; pick another name or pass "
                     "load_if_exists=True."
@@ -126,7 +126,7 @@ class JournalStorage(Storage):
     def delete_study(self, study_id: int) -> None:
         with self._lock:
             self._sync()
-            self._mem._study(study_id)
+            self._mem.study_record(study_id)  # raises StudyNotFoundError
             self._write({"o": "ds", "s": study_id})
 
     def _read(self, method: Callable[..., Any], *args: Any) -> Any:
@@ -149,7 +149,7 @@ class JournalStorage(Storage):
     def _set_study_attr(self, study_id: int, kind: str, key: str, value: Any) -> None:
         with self._lock:
             self._sync()
-            self._mem._study(study_id)
+            self._mem.study_record(study_id)  # raises StudyNotFoundError
             self._write({"o": "sa", "s": study_id, "a": kind, "k": key, "v": value})
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
@@ -298,12 +298,13 @@ class JournalStorage(Storage):
             deadline = time.time() - grace_seconds
             if not any(
                 rec.state is TrialState.RUNNING and rec.heartbeat < deadline
-                for rec in self._mem._study(study_id).trials
+                for rec in self._mem.study_record(study_id).trials
             ):
                 return []  # nothing to fail: append nothing
             failed = self._write({"o": "fs", "s": study_id, "g": float(grace_seconds)})
             for number in failed:
-                self._buffer.trials.pop(self._mem._study(study_id).trials[number].trial_id, None)
+                trial_id = self._mem.study_record(study_id).trials[number].trial_id
+                self._buffer.trials.pop(trial_id, None)
             return failed  # type: ignore[no-any-return]
 
     # -- study-level state and checkpoints ----------------------------------------------------

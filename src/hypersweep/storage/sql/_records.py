@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,10 +22,6 @@ def loads(text: str | None) -> Any:
 
 def to_datetime(ts: float | None) -> _dt.datetime | None:
     return None if ts is None else _dt.datetime.fromtimestamp(ts)
-
-
-def to_timestamp(value: _dt.datetime | None) -> float | None:
-    return None if value is None else value.timestamp()
 
 
 def values_to_json(values: Sequence[float] | None) -> str | None:
@@ -57,12 +52,10 @@ class LiveTrial:
     __slots__ = (
         "datetime_start",
         "distributions",
-        "fixed_dirty",
         "intermediate",
         "number",
         "params",
         "pending_params",
-        "pending_system",
         "pending_user",
         "single",
         "study_id",
@@ -91,16 +84,13 @@ class LiveTrial:
         self.intermediate: dict[int, tuple[float, ...]] = {}
         self.pending_params: dict[str, tuple[float, str]] = {}
         self.pending_user: dict[str, Any] = {}
-        self.pending_system: dict[str, Any] = {}
-        self.fixed_dirty = False
 
     def has_pending(self) -> bool:
-        return bool(self.pending_params or self.pending_user or self.pending_system)
+        return bool(self.pending_params or self.pending_user)
 
     def clear_pending(self) -> None:
         self.pending_params.clear()
         self.pending_user.clear()
-        self.pending_system.clear()
 
     def snapshot(
         self,
@@ -166,7 +156,3 @@ def build_trial(
         trial_id=int(row.trial_id),
         fail_reason=row.fail_reason,
     )
-
-
-def is_nan(value: float) -> bool:
-    return isinstance(value, float) and math.isnan(value)
