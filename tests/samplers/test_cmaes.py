@@ -19,8 +19,8 @@ import pytest
 
 import hypersweep as hs
 from hypersweep.algorithms.es import stagnation_window
-from hypersweep.samplers._cma_state import EsState, dump_state, load_state
 from hypersweep.samplers.cmaes import CmaEsSampler
+from hypersweep.samplers.es.state import EsState, dump_state, load_state
 from hypersweep.testing import check_sampler
 from hypersweep.trial import TrialState
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import hypersweep as hs
-from hypersweep.samplers._cma_state import load_state
+from hypersweep.samplers.es.state import load_state
 from hypersweep.samplers.gaussian_es import GaussianESSampler
 from hypersweep.testing import check_sampler
 

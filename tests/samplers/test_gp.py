@@ -239,7 +239,7 @@ def test_converges_on_hartmann6() -> None:
 
 def test_encoding_round_trips_and_kinds() -> None:
     from hypersweep.algorithms.gp import DimKind
-    from hypersweep.samplers._gp_data import EncodedSpace
+    from hypersweep.samplers.gp.data import EncodedSpace
     from hypersweep.space import CategoricalDistribution, FloatDistribution, IntDistribution
 
     space = {

@@ -1,14 +1,33 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 import hypersweep as hs
-from hypersweep.samplers import PartialFixedSampler, RandomSampler
+from hypersweep.samplers import (
+    CmaEsSampler,
+    GaussianESSampler,
+    PartialFixedSampler,
+    RandomSampler,
+    Sampler,
+)
 from hypersweep.testing import check_sampler
 
 
 def test_conformance() -> None:
     check_sampler(lambda seed: PartialFixedSampler({"a": 0.5}, RandomSampler(seed=seed)))
+
+
+@pytest.mark.parametrize("base", [CmaEsSampler, GaussianESSampler])
+def test_conformance_over_samplers_with_shared_state(base: Callable[..., Sampler]) -> None:
+    check_sampler(
+        lambda seed: PartialFixedSampler(
+            {"a": 0.5, "d": 2}, base(seed=seed, warn_independent_sampling=False)
+        ),
+        n_trials=20,
+        multi_objective=False,
+    )
 
 
 def test_fixed_values_are_used_and_the_rest_searched() -> None:

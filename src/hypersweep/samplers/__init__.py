@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from .base import Sampler
 from .cmaes import CmaEsSampler
+from .delegating import DelegatingSampler
 from .gaussian_es import GaussianESSampler
 from .grid import GridSampler
 from .partial_fixed import PartialFixedSampler
 from .qmc import QMCSampler
 from .random import RandomSampler
+from .random_fraction import RandomFractionSampler
 from .tpe import TPESampler
 
 if TYPE_CHECKING:
@@ -36,11 +38,13 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "CmaEsSampler",
+    "DelegatingSampler",
     "GPSampler",
     "GaussianESSampler",
     "GridSampler",
     "PartialFixedSampler",
     "QMCSampler",
+    "RandomFractionSampler",
     "RandomSampler",
     "Sampler",
     "TPESampler",

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..space import Distribution, SearchSpace, intersection_search_space
+from ..space import Distribution, SearchSpace, UnitBoxEncoder, intersection_search_space
 from ..trial import FrozenTrial, History
 from .base import Sampler
 from .random import RandomSampler
@@ -86,10 +86,7 @@ class QMCSampler(Sampler):
         if not search_space:
             return {}
         point = self._point(len(search_space), trial.number)
-        return {
-            name: dist.from_unit_scalar(float(u))
-            for (name, dist), u in zip(search_space.items(), point, strict=False)
-        }
+        return UnitBoxEncoder(search_space).decode_row(point)
 
     def sample_independent(
         self,

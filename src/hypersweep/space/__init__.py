@@ -20,6 +20,7 @@ from .distributions import (
     IntDistribution,
     check_compatible,
 )
+from .encoding import CategoricalEncoding, UnitBoxEncoder, decode_value, encode_values
 from .search_space import SearchSpace, decode, encode, intersection_search_space
 from .serialize import (
     distribution_from_dict,
@@ -32,18 +33,22 @@ __all__ = [
     "BaseDistribution",
     "CategoricalChoice",
     "CategoricalDistribution",
+    "CategoricalEncoding",
     "Distribution",
     "FloatDistribution",
     "IntDistribution",
     "SearchSpace",
+    "UnitBoxEncoder",
     "check_compatible",
     "choice",
     "decode",
+    "decode_value",
     "distribution_from_dict",
     "distribution_from_json",
     "distribution_to_dict",
     "distribution_to_json",
     "encode",
+    "encode_values",
     "flatten_space",
     "intersection_search_space",
     "lograndint",

@@ -5,10 +5,12 @@ step grid), :class:`IntDistribution` (optionally log-scaled or stepped) and
 :class:`CategoricalDistribution`. Each knows
 
 * its *internal* representation (a float: the value itself, or a choice's index), which is
-  what storage keeps, and
+  what storage keeps,
+* how many values it has (:meth:`~BaseDistribution.n_levels`; ``None`` if continuous), and
 * an encoding to the unit interval ``[0, 1]`` used by model-based samplers. Discrete values
   own equal-width cells of the interval, so ``from_unit(u)`` for a uniform ``u`` samples the
   distribution (log-uniformly where ``log=True``) and ``from_unit(to_unit(x)) == x``.
+  :mod:`hypersweep.space.encoding` applies it to whole search spaces.
 """
 
 from __future__ import annotations
@@ -66,6 +68,18 @@ class BaseDistribution:
         """Whether the distribution has exactly one value."""
         raise NotImplementedError
 
+    def n_levels(self) -> int | None:
+        """How many values the distribution has; ``None`` where they are continuous.
+
+        Integers and stepped floats count their grid points, categoricals their choices.
+
+        >>> IntDistribution(0, 30, step=3).n_levels(), FloatDistribution(0, 1, step=0.1).n_levels()
+        (11, 11)
+        >>> CategoricalDistribution(["a", "b"]).n_levels(), FloatDistribution(0, 1).n_levels()
+        (2, None)
+        """
+        raise NotImplementedError
+
     def to_unit(self, internal: FloatArray) -> FloatArray:
         """Encode internal values to ``[0, 1]`` (vectorised)."""
         raise NotImplementedError
@@ -77,10 +91,6 @@ class BaseDistribution:
     def from_unit_scalar(self, u: float) -> Any:
         """Decode one point of ``[0, 1]`` to an external value (fast scalar path)."""
         raise NotImplementedError
-
-
-def _grid_size(low: float, high: float, step: float) -> int:
-    return round((high - low) / step) + 1
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,11 @@ class FloatDistribution(BaseDistribution):
     def single(self) -> bool:
         return self.low == self.high
 
+    def n_levels(self) -> int | None:
+        if self.step is None:
+            return None
+        return round((self.high - self.low) / self.step) + 1
+
     def to_unit(self, internal: FloatArray) -> FloatArray:
         x = np.asarray(internal, dtype=float)
         if self.low == self.high:
@@ -159,9 +174,9 @@ class FloatDistribution(BaseDistribution):
         if self.log:
             lo, hi = math.log(self.low), math.log(self.high)
             return _floats(np.clip((np.log(x) - lo) / (hi - lo), 0.0, 1.0))
-        if self.step is not None:
-            n = _grid_size(self.low, self.high, self.step)
-            k = np.round((x - self.low) / self.step)
+        step, n = self.step, self.n_levels()
+        if step is not None and n is not None:
+            k = np.round((x - self.low) / step)
             return (k + 0.5) / n
         return _floats(np.clip((x - self.low) / (self.high - self.low), 0.0, 1.0))
 
@@ -172,21 +187,20 @@ class FloatDistribution(BaseDistribution):
         if self.log:
             lo, hi = math.log(self.low), math.log(self.high)
             return _floats(np.clip(np.exp(lo + u * (hi - lo)), self.low, self.high))
-        if self.step is not None:
-            n = _grid_size(self.low, self.high, self.step)
+        step, n = self.step, self.n_levels()
+        if step is not None and n is not None:
             k = np.minimum(np.floor(u * n), n - 1)
-            grid = [_grid_value(self.low, float(i), self.step) for i in k.ravel()]
+            grid = [_grid_value(self.low, float(i), step) for i in k.ravel()]
             return _floats(np.minimum(np.reshape(grid, k.shape), self.high))
         return _floats(np.clip(self.low + u * (self.high - self.low), self.low, self.high))
 
     def from_unit_scalar(self, u: float) -> float:
-        low, high = self.low, self.high
+        low, high, step, n = self.low, self.high, self.step, self.n_levels()
         if self.log:
             lo = math.log(low)
             v = math.exp(lo + u * (math.log(high) - lo))
-        elif self.step is not None:
-            n = _grid_size(low, high, self.step)
-            v = _grid_value(low, min(math.floor(u * n), n - 1), self.step)
+        elif step is not None and n is not None:
+            v = _grid_value(low, min(math.floor(u * n), n - 1), step)
         else:
             v = low + u * (high - low)
         return min(max(v, low), high)
@@ -257,6 +271,9 @@ class IntDistribution(BaseDistribution):
     def single(self) -> bool:
         return self.low == self.high
 
+    def n_levels(self) -> int:
+        return (self.high - self.low) // self.step + 1
+
     def _log_bounds(self) -> tuple[float, float]:
         return math.log(self.low - 0.5), math.log(self.high + 0.5)
 
@@ -267,7 +284,7 @@ class IntDistribution(BaseDistribution):
         if self.log:
             lo, hi = self._log_bounds()
             return _floats(np.clip((np.log(x) - lo) / (hi - lo), 0.0, 1.0))
-        n = (self.high - self.low) // self.step + 1
+        n = self.n_levels()
         k = np.round((x - self.low) / self.step)
         return (k + 0.5) / n
 
@@ -276,7 +293,7 @@ class IntDistribution(BaseDistribution):
         if self.log:
             lo, hi = self._log_bounds()
             return _floats(np.clip(np.round(np.exp(lo + u * (hi - lo))), self.low, self.high))
-        n = (self.high - self.low) // self.step + 1
+        n = self.n_levels()
         k = np.minimum(np.floor(u * n), n - 1)
         return _floats(self.low + k * self.step)
 
@@ -284,7 +301,7 @@ class IntDistribution(BaseDistribution):
         if self.log:
             lo, hi = self._log_bounds()
             return min(max(round(math.exp(lo + u * (hi - lo))), self.low), self.high)
-        n = (self.high - self.low) // self.step + 1
+        n = self.n_levels()
         return self.low + min(math.floor(u * n), n - 1) * self.step
 
 
@@ -352,16 +369,19 @@ class CategoricalDistribution(BaseDistribution):
     def single(self) -> bool:
         return len(self.choices) == 1
 
+    def n_levels(self) -> int:
+        return len(self.choices)
+
     def to_unit(self, internal: FloatArray) -> FloatArray:
-        return (np.asarray(internal, dtype=float) + 0.5) / len(self.choices)
+        return (np.asarray(internal, dtype=float) + 0.5) / self.n_levels()
 
     def from_unit(self, unit: FloatArray) -> FloatArray:
-        n = len(self.choices)
+        n = self.n_levels()
         u = np.clip(np.asarray(unit, dtype=float), 0.0, 1.0)
         return _floats(np.minimum(np.floor(u * n), n - 1))
 
     def from_unit_scalar(self, u: float) -> CategoricalChoice:
-        n = len(self.choices)
+        n = self.n_levels()
         return self.choices[min(math.floor(u * n), n - 1)]
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
 from .distributions import Distribution, FloatArray
+from .encoding import UnitBoxEncoder
 
 SearchSpace = dict[str, Distribution]
 
@@ -41,22 +40,14 @@ def intersection_search_space(
 
 
 def encode(space: Mapping[str, Distribution], params: Sequence[Mapping[str, Any]]) -> FloatArray:
-    """Encode parameter dicts to rows of the unit box (one column per name of ``space``)."""
-    out = np.empty((len(params), len(space)), dtype=float)
-    for j, (name, dist) in enumerate(space.items()):
-        internal = np.fromiter(
-            (dist.to_internal(p[name]) for p in params), dtype=float, count=len(params)
-        )
-        out[:, j] = dist.to_unit(internal)
-    return out
+    """Encode parameter dicts to rows of the unit box (one column per name of ``space``).
+
+    Shorthand for :meth:`UnitBoxEncoder.encode <hypersweep.space.encoding.UnitBoxEncoder.encode>`
+    (categorical parameters at the centres of their choices' cells).
+    """
+    return UnitBoxEncoder(space).encode(params)
 
 
 def decode(space: Mapping[str, Distribution], unit: FloatArray) -> list[dict[str, Any]]:
     """Decode rows of the unit box to parameter dicts (inverse of :func:`encode`)."""
-    unit = np.atleast_2d(np.asarray(unit, dtype=float))
-    columns = [
-        [dist.to_external(v) for v in dist.from_unit(unit[:, j])]
-        for j, dist in enumerate(space.values())
-    ]
-    names = list(space)
-    return [{names[j]: columns[j][i] for j in range(len(names))} for i in range(unit.shape[0])]
+    return UnitBoxEncoder(space).decode(unit)

@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from ..algorithms.es import make_cma, warm_start
-from ..space import CategoricalDistribution, SearchSpace
-from ..trial import FrozenTrial, History, TrialState
-from ._cma_population import PopulationSampler
-from ._cma_space import FloatArray, encode_params, has_discrete, margin_grid
-from .base import Sampler
+from ...algorithms.es import make_cma, warm_start
+from ...space import CategoricalDistribution, SearchSpace, UnitBoxEncoder
+from ...trial import FrozenTrial, History, TrialState
+from ..base import Sampler
+from .population import PopulationSampler
+from .space import FloatArray, has_discrete, margin_grid
 
 __all__ = ["CmaEsSampler"]
 
@@ -65,7 +65,7 @@ class CmaEsSampler(PopulationSampler):
     the same seed gives the same trials, also in a fresh process.
 
     >>> import hypersweep as hs
-    >>> from hypersweep.samplers.cmaes import CmaEsSampler
+    >>> from hypersweep.samplers import CmaEsSampler
     >>> study = hs.create_study(sampler=CmaEsSampler(seed=0))
     >>> def sphere(t):
     ...     return sum((t.suggest_float(f"x{i}", -5, 5) - 1) ** 2 for i in range(3))
@@ -195,6 +195,7 @@ def _source_solutions(
     trials: Sequence[FrozenTrial], space: SearchSpace, sign: float, pruned: bool
 ) -> tuple[list[FloatArray], list[float]]:
     """Unit-box points and signed values of the source trials that fit ``space``."""
+    enc = UnitBoxEncoder(space)
     xs: list[FloatArray] = []
     values: list[float] = []
     for t in trials:
@@ -215,6 +216,6 @@ def _source_solutions(
                 fits = False
                 break
         if fits:
-            xs.append(encode_params(space, t.params))
+            xs.append(enc.encode_row(t.params))
             values.append(sign * value)
     return xs, values

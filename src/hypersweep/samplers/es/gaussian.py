@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from ..algorithms.es import GaussianES
-from ..space import SearchSpace
-from ._cma_population import PopulationSampler
-from ._cma_space import FloatArray
-from .base import Sampler
+from ...algorithms.es import GaussianES
+from ...space import SearchSpace
+from ..base import Sampler
+from .population import PopulationSampler
+from .space import FloatArray
 
 __all__ = ["GaussianESSampler"]
 
@@ -28,11 +28,11 @@ class GaussianESSampler(PopulationSampler):
     dimensions are of similar importance.
 
     Generations, workers and storage work exactly as in
-    :class:`~hypersweep.samplers.cmaes.CmaEsSampler` (shared state ``"gaussian_es"``);
+    :class:`~hypersweep.samplers.CmaEsSampler` (shared state ``"gaussian_es"``);
     categorical parameters go to ``independent_sampler`` (by default TPE).
 
     >>> import hypersweep as hs
-    >>> from hypersweep.samplers.gaussian_es import GaussianESSampler
+    >>> from hypersweep.samplers import GaussianESSampler
     >>> study = hs.create_study(sampler=GaussianESSampler(seed=0))
     >>> def sphere(t):
     ...     return sum((t.suggest_float(f"x{i}", -5, 5) - 1) ** 2 for i in range(3))

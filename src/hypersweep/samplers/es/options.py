@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..algorithms.es import RestartState
-from ..space import SearchSpace
-from ..trial import FrozenTrial, TrialState
-from .base import Sampler
+from ..._internal.validation import check_float, check_int
+from ...algorithms.es import RestartState
+from ...space import SearchSpace
+from ...trial import FrozenTrial, LineageInfo, TrialState, keys
+from ..base import Sampler
 
 
 def check_options(
@@ -22,37 +22,35 @@ def check_options(
     """Raise ``TypeError``/``ValueError`` saying which option to fix."""
     if x0 is not None and not isinstance(x0, Mapping):
         raise TypeError(f"x0 must be a dict of parameter values, got {type(x0).__name__}.")
-    if sigma0 is not None and not (
-        isinstance(sigma0, (int, float)) and math.isfinite(sigma0) and sigma0 > 0
-    ):
-        raise ValueError(f"sigma0 must be a number > 0 (1 = the whole range), got {sigma0!r}.")
-    if popsize is not None and (
-        isinstance(popsize, bool) or not isinstance(popsize, int) or popsize < 2
-    ):
-        raise ValueError(f"popsize must be an int >= 2 or None, got {popsize!r}.")
-    if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int):
-        raise TypeError(f"n_startup_trials must be an int, got {n_startup_trials!r}.")
-    if n_startup_trials < 1:
-        raise ValueError(f"n_startup_trials must be >= 1, got {n_startup_trials}.")
+    # sigma0 and popsize: any bad value is a ValueError, a wrong type included (as it was).
+    check_float(
+        "sigma0",
+        sigma0,
+        greater_than=0,
+        allow_none=True,
+        type_error=ValueError,
+        hint="(1 = the whole range)",
+    )
+    check_int("popsize", popsize, minimum=2, allow_none=True, type_error=ValueError)
+    check_int("n_startup_trials", n_startup_trials, minimum=1)
     if independent_sampler is not None and not isinstance(independent_sampler, Sampler):
         raise TypeError("independent_sampler must be a hypersweep Sampler or None.")
 
 
 def check_options_restart(restart_strategy: str | None, inc_popsize: float) -> None:
     """Raise ``ValueError`` for an unknown restart strategy or a population that cannot grow."""
-    if not (isinstance(inc_popsize, (int, float)) and inc_popsize > 1):
-        raise ValueError(f"inc_popsize must be a number > 1, got {inc_popsize!r}.")
+    check_float("inc_popsize", inc_popsize, greater_than=1, type_error=ValueError)
     RestartState(restart_strategy, 1)  # validates the strategy
 
 
 def default_independent(seed: int) -> Sampler:
     """The sampler for parameters outside the joint space: TPE (random search without it)."""
     try:
-        from .tpe import TPESampler
+        from ..tpe import TPESampler
 
         return TPESampler(seed=seed)
     except ImportError:  # pragma: no cover - TPE ships with hypersweep
-        from .random import RandomSampler
+        from ..random import RandomSampler
 
         return RandomSampler(seed=seed)
 
@@ -73,8 +71,26 @@ def lookup(trials: Sequence[FrozenTrial], number: int) -> FrozenTrial | None:
     return None
 
 
+def latest_record(trials: Sequence[FrozenTrial], t: FrozenTrial) -> FrozenTrial:
+    """``t``, or, when ``t`` was paused and continued (pause/resume schedulers), the latest
+    continuation of its configuration: the record whose result the configuration has."""
+    if t.state is not TrialState.PRUNED or keys.PAUSED_AT not in t.system_attrs:
+        return t
+    root = LineageInfo.of(t).root
+    latest = t
+    for other in trials:
+        if other.number > latest.number and other.system_attrs.get(keys.LINEAGE) == root:
+            latest = other
+    return latest
+
+
 def told_value(t: FrozenTrial, consider_pruned: bool) -> float | None:
-    """The value to tell for ``t``: COMPLETE's value, or PRUNED's last report if asked."""
+    """The value to tell for ``t``: COMPLETE's value, or PRUNED's last report if asked.
+
+    A paused record (PRUNED with ``paused_at``) has no value yet: it may be continued.
+    """
+    if keys.PAUSED_AT in t.system_attrs and t.state is TrialState.PRUNED:
+        return None
     if t.state is TrialState.COMPLETE:
         return None if t.values is None else float(t.values[0])
     if t.state is TrialState.PRUNED and consider_pruned and t.intermediate_values:

@@ -1,6 +1,6 @@
 """Generations across workers: the machinery shared by the evolution-strategy samplers.
 
-One optimizer per study lives in the study's shared state (:mod:`._cma_state`). When a trial
+One optimizer per study lives in the study's shared state (:mod:`.state`). When a trial
 starts, :meth:`PopulationSampler.start_trial_shared` (pure; the study retries it with fresher
 state when another worker wrote first) (1) finds the trials holding slots of the current
 generation — COMPLETE ones count (PRUNED ones too with ``consider_pruned_trials``), FAIL
@@ -22,32 +22,31 @@ from typing import Any
 
 import numpy as np
 
-from .._internal.rng import stream
-from ..algorithms.es import RestartState, next_run, should_restart, stagnation_window
-from ..space import Distribution, SearchSpace, intersection_search_space
-from ..trial import FrozenTrial, History
-from ._cma_options import (
+from ..._internal.rng import stream
+from ...algorithms.es import RestartState, next_run, should_restart, stagnation_window
+from ...space import Distribution, SearchSpace, UnitBoxEncoder, intersection_search_space
+from ...trial import FrozenTrial, History
+from ..base import Sampler
+from .options import (
     check_options,
     check_options_restart,
     default_independent,
+    latest_record,
     lookup,
     outside,
     told_value,
 )
-from ._cma_space import (
+from .space import (
     FloatArray,
     SpaceKey,
     conforms,
-    decode_point,
-    encode_params,
     numeric_space,
     space_digest,
     space_from_key,
     space_key,
     told_point,
 )
-from ._cma_state import BlobCache, EsState, dump_state, load_state
-from .base import Sampler
+from .state import BlobCache, EsState, dump_state, load_state
 
 _SLOT_TAG, _RESTART_TAG = 0x5EED, 0x2E57
 
@@ -127,7 +126,7 @@ class PopulationSampler(Sampler):
             if self.x0 is not None and name in self.x0:
                 if not dist.contains(self.x0[name]):
                     raise ValueError(f"x0[{name!r}] = {self.x0[name]!r} is not in {dist}.")
-                mean[j] = encode_params({name: dist}, self.x0)[0]
+                mean[j] = UnitBoxEncoder({name: dist}).encode_row(self.x0)[0]
         return mean, self.sigma0 if self.sigma0 is not None else 1.0 / 6.0, None
 
     # -- the protocol ---------------------------------------------------------------------
@@ -183,7 +182,7 @@ class PopulationSampler(Sampler):
         info = trial.system_attrs.get(self._attr)
         if not info or not search_space:
             return {}
-        return decode_point(search_space, info["x"])
+        return UnitBoxEncoder(search_space).decode_row(info["x"])
 
     def sample_independent(
         self,
@@ -319,6 +318,8 @@ class PopulationSampler(Sampler):
             if number < 0:
                 continue
             t = lookup(trials, number)
+            if t is not None:
+                t = latest_record(trials, t)
             value = None if t is None else told_value(t, self.consider_pruned_trials)
             if t is None or value is None:
                 continue

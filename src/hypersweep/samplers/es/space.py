@@ -1,32 +1,31 @@
 """The space an evolution strategy searches: numeric parameters in the unit box.
 
-Every float or integer parameter (log-scaled ones on their log scale) maps to ``[0, 1]`` with
-:meth:`Distribution.to_unit`. Discrete values (integers, stepped floats) own equal-width
-cells; the centre of cell ``k`` of ``n`` is ``(k + 0.5) / n``. CMA-ES with margin is told
-these centres as its discrete grid: bounds ``[0.5 / n, 1 - 0.5 / n]`` and step ``1 / n``.
-Log-scaled integers are treated as continuous (their cells are not of equal width) and are
-rounded on decoding.
+Every float or integer parameter (log-scaled ones on their log scale) maps to ``[0, 1]``
+with :class:`~hypersweep.space.UnitBoxEncoder`. Discrete values (integers, stepped floats)
+own equal-width cells; the centre of cell ``k`` of ``n`` is ``(k + 0.5) / n``. CMA-ES with
+margin is told these centres as its discrete grid: bounds ``[0.5 / n, 1 - 0.5 / n]`` and
+step ``1 / n``. Log-scaled integers are treated as continuous (their cells are not of equal
+width) and are rounded on decoding.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ..space import (
+from ...space import (
     CategoricalDistribution,
     Distribution,
-    FloatDistribution,
     IntDistribution,
     SearchSpace,
+    UnitBoxEncoder,
     distribution_from_json,
     distribution_to_json,
 )
-from ..trial import FrozenTrial
+from ...trial import FrozenTrial
 
 FloatArray = npt.NDArray[np.float64]
 SpaceKey = tuple[tuple[str, str], ...]
@@ -57,12 +56,15 @@ def space_digest(key: SpaceKey) -> str:
 
 
 def n_cells(dist: Distribution) -> int:
-    """How many discrete values a margin can separate (0: treat as continuous)."""
-    if isinstance(dist, IntDistribution) and not dist.log:
-        return (dist.high - dist.low) // dist.step + 1
-    if isinstance(dist, FloatDistribution) and dist.step is not None:
-        return round((dist.high - dist.low) / dist.step) + 1
-    return 0
+    """How many discrete values a margin can separate (0: treat as continuous).
+
+    Log-scaled integers count as continuous: their cells are not of equal width.
+    """
+    if isinstance(dist, CategoricalDistribution) or (
+        isinstance(dist, IntDistribution) and dist.log
+    ):
+        return 0
+    return dist.n_levels() or 0
 
 
 def margin_grid(space: Mapping[str, Distribution]) -> tuple[FloatArray, FloatArray]:
@@ -83,24 +85,6 @@ def has_discrete(space: Mapping[str, Distribution]) -> bool:
     return any(n_cells(d) >= 2 for d in space.values())
 
 
-def encode_params(space: Mapping[str, Distribution], params: Mapping[str, Any]) -> FloatArray:
-    """The unit-box point of ``params`` (every name of ``space`` must be present)."""
-    return np.array(
-        [
-            float(dist.to_unit(np.array([dist.to_internal(params[name])]))[0])
-            for name, dist in space.items()
-        ]
-    )
-
-
-def decode_point(space: Mapping[str, Distribution], x: Any) -> dict[str, Any]:
-    """The parameter values of the unit-box point ``x`` (clipped into the box)."""
-    return {
-        name: dist.from_unit_scalar(min(max(float(u), 0.0), 1.0))
-        for (name, dist), u in zip(space.items(), x, strict=True)
-    }
-
-
 def conforms(trial: FrozenTrial, space: Mapping[str, Distribution]) -> bool:
     """Whether ``trial`` has every parameter of ``space`` with the same distribution."""
     dists = trial.distributions
@@ -113,9 +97,10 @@ def told_point(
     """The point to tell for ``trial``: the optimizer's own point where the trial used the
     proposed value, the trial's actual value where it differs (an enqueued or fixed value)."""
     out = np.array(x_tell, dtype=float)
-    params = trial.params
-    for j, (name, dist) in enumerate(space.items()):
-        value = params[name]
-        if value != dist.from_unit_scalar(min(max(float(x_eval[j]), 0.0), 1.0)):
-            out[j] = float(dist.to_unit(np.array([dist.to_internal(value)]))[0])
+    enc = UnitBoxEncoder(space)
+    proposed = enc.decode_row(x_eval)
+    actual = enc.encode_row(trial.params)
+    for j, name in enumerate(enc.names):
+        if trial.params[name] != proposed[name]:
+            out[j] = actual[j]
     return out

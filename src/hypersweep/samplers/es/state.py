@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..algorithms.es import RestartState
-from ._cma_space import SpaceKey
+from ...algorithms.es import RestartState
+from .space import SpaceKey
 
 FloatArray = npt.NDArray[np.float64]
 FORMAT = 1

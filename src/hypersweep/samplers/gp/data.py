@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from ..algorithms.gp import DimKind, SpaceSpec
-from ..algorithms.gp.kernels import FloatArray
-from ..space import CategoricalDistribution, Distribution, FloatDistribution, SearchSpace
-from ..trial import FrozenTrial, History
+from ...algorithms.gp import DimKind, SpaceSpec
+from ...algorithms.gp.kernels import FloatArray
+from ...space import CategoricalDistribution, Distribution, SearchSpace, UnitBoxEncoder
+from ...trial import FrozenTrial, History
 
 #: Discrete parameters with more values than this are modelled as continuous.
 MAX_GRID = 4096
@@ -22,71 +22,52 @@ MAX_GRID = 4096
 RECORD_ATTR = "gp:model"
 
 
-def _levels(dist: Distribution) -> int | None:
-    if isinstance(dist, CategoricalDistribution):
-        return len(dist.choices)
-    if isinstance(dist, FloatDistribution):
-        if dist.step is None:
-            return None
-        return round((dist.high - dist.low) / dist.step) + 1
-    return (dist.high - dist.low) // dist.step + 1
-
-
 @dataclass(frozen=True)
 class EncodedSpace:
-    """The joint search space as the GP sees it: names, distributions, kinds, grids."""
+    """The joint search space as the GP sees it: the encoder (categorical parameters as
+    choice indices), the kinds of the dimensions with grids, and a digest naming it."""
 
-    names: tuple[str, ...]
-    dists: tuple[Distribution, ...]
+    encoder: UnitBoxEncoder
     spec: SpaceSpec
     digest: str
 
     @classmethod
     def from_space(cls, space: SearchSpace) -> EncodedSpace:
+        encoder = UnitBoxEncoder(space, categorical="index")
         kinds: list[DimKind] = []
         grids: dict[int, FloatArray] = {}
         n_choices: dict[int, int] = {}
-        for j, dist in enumerate(space.values()):
-            levels = _levels(dist)
+        for j, dist in enumerate(encoder.dists):
+            levels = dist.n_levels()
             if isinstance(dist, CategoricalDistribution):
                 kinds.append(DimKind.CATEGORICAL)
-                n_choices[j] = len(dist.choices)
+                n_choices[j] = dist.n_levels()
             elif levels is not None and levels <= MAX_GRID:
                 kinds.append(DimKind.ORDINAL)
-                values = (
-                    np.arange(dist.low, dist.high + 1, dist.step, dtype=float)
-                    if not isinstance(dist, FloatDistribution)
-                    else dist.low + np.arange(levels) * float(dist.step or 1.0)
-                )
-                grids[j] = np.unique(dist.to_unit(np.minimum(values, dist.high)))
+                grid = encoder.levels(j)
+                assert grid is not None
+                grids[j] = grid
             else:
                 kinds.append(DimKind.CONTINUOUS)
         text = repr([(n, d) for n, d in space.items()])
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-        return cls(
-            tuple(space), tuple(space.values()), SpaceSpec.build(kinds, grids, n_choices), digest
-        )
+        return cls(encoder, SpaceSpec.build(kinds, grids, n_choices), digest)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.encoder.names
+
+    @property
+    def dists(self) -> tuple[Distribution, ...]:
+        return self.encoder.dists
 
     def encode(self, params: Mapping[str, Any]) -> FloatArray:
         """One trial's parameters as a row of the encoded space."""
-        row = np.empty(len(self.names))
-        for j, (name, dist) in enumerate(zip(self.names, self.dists, strict=True)):
-            internal = dist.to_internal(params[name])
-            if isinstance(dist, CategoricalDistribution):
-                row[j] = internal
-            else:
-                row[j] = float(dist.to_unit(np.array([internal]))[0])
-        return row
+        return self.encoder.encode_row(params)
 
     def decode(self, row: FloatArray) -> dict[str, Any]:
         """A row of the encoded space as parameter values."""
-        out: dict[str, Any] = {}
-        for j, (name, dist) in enumerate(zip(self.names, self.dists, strict=True)):
-            if isinstance(dist, CategoricalDistribution):
-                out[name] = dist.choices[round(float(row[j]))]
-            else:
-                out[name] = dist.from_unit_scalar(float(row[j]))
-        return out
+        return self.encoder.decode_row(row)
 
 
 class RowCache:

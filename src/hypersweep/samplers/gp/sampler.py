@@ -26,8 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from .._internal.rng import stream
-from ..algorithms.gp import (
+from ..._internal.rng import stream
+from ..._internal.validation import check_float, check_int
+from ...algorithms.gp import (
     AcqfOptimizerConfig,
     Acquisition,
     AcquisitionKind,
@@ -41,11 +42,13 @@ from ..algorithms.gp import (
     optimize_acqf,
     robust_standardize,
 )
-from ..algorithms.gp.kernels import FloatArray
-from ..algorithms.gp.threads import single_blas_thread
-from ..space import Distribution, SearchSpace
-from ..trial import FrozenTrial, History
-from ._gp_data import (
+from ...algorithms.gp.kernels import FloatArray
+from ...algorithms.gp.threads import single_blas_thread
+from ...space import Distribution, SearchSpace, UnitBoxEncoder
+from ...trial import FrozenTrial, History
+from ..base import Sampler
+from ..random import RandomSampler
+from .data import (
     RECORD_ATTR,
     EncodedSpace,
     FitRecord,
@@ -54,9 +57,7 @@ from ._gp_data import (
     objective_values,
     refit_due,
 )
-from ._gp_space import IntersectionCache
-from .base import Sampler
-from .random import RandomSampler
+from .space import IntersectionCache
 
 _STARTUP_KEY = 0x6770  # stream key of the startup Sobol sequence ("gp")
 _WEIGHTS_KEY = 1  # stream (seed, trial, 1): ParEGO weights of a multi-objective trial
@@ -129,19 +130,12 @@ class GPSampler(Sampler):
         super().__init__(seed)
         if acquisition not in ("log_ei", "ucb", "pi"):
             raise ValueError(f"acquisition must be 'log_ei', 'ucb' or 'pi', got {acquisition!r}.")
-        if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int):
-            raise TypeError(f"n_startup_trials must be an int, got {n_startup_trials!r}.")
-        if n_startup_trials < 1:
-            raise ValueError(f"n_startup_trials must be >= 1, got {n_startup_trials}.")
-        if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 16:
-            raise ValueError(f"max_points must be an int >= 16, got {max_points!r}.")
-        if not beta >= 0:
-            raise ValueError(f"beta must be >= 0, got {beta!r}.")
-        self.n_startup_trials = n_startup_trials
+        self.n_startup_trials = check_int("n_startup_trials", n_startup_trials, minimum=1)
         self.acquisition: AcquisitionKind = acquisition
-        self.beta = float(beta)
+        self.beta = check_float("beta", beta, minimum=0)
         self.deterministic_objective = bool(deterministic_objective)
-        self.max_points = max_points
+        # max_points: any bad value is a ValueError, a wrong type included (as it always was).
+        self.max_points = check_int("max_points", max_points, minimum=16, type_error=ValueError)
         self._independent = independent_sampler or RandomSampler(seed=self.seed)
         self._warn_independent = warn_independent_sampling
         self._config = AcqfOptimizerConfig()
@@ -366,7 +360,4 @@ class GPSampler(Sampler):
             m = max(4, int(np.ceil(np.log2(number + 1))))
             engine = qmc.Sobol(d, scramble=True, seed=stream(self.seed, _STARTUP_KEY))
             table = self._startup[d] = engine.random_base2(m)
-        return {
-            name: dist.from_unit_scalar(float(u))
-            for (name, dist), u in zip(space.items(), table[number], strict=True)
-        }
+        return UnitBoxEncoder(space).decode_row(table[number])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..space import Distribution, SearchSpace
-from ..trial import FrozenTrial
+from ...space import Distribution, SearchSpace
+from ...trial import FrozenTrial
 
 
 class IntersectionCache:

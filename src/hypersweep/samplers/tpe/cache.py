@@ -8,17 +8,25 @@ cost per trial does not grow with a Python loop over the whole history.
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..space import Distribution
-from ..trial import FrozenTrial, TrialState
-from ._tpe_space import decompose, encode
+from ...space import Distribution, encode_values
+from ...trial import FrozenTrial, TrialState
+from .space import CATEGORICAL, decompose
 
-COMPLETE, PRUNED = 1, 2
+
+class RowKind(enum.IntEnum):
+    """How a row's trial finished, as kept in ``StudyCache.kind`` (``int8``; 0 = no row)."""
+
+    #: Completed with values: the row of ``values`` holds them.
+    COMPLETE = 1
+    #: Pruned (or completed without values): ``values`` and ``steps`` hold its last report.
+    PRUNED = 2
 
 
 class Column:
@@ -58,7 +66,7 @@ class StudyCache:
         self.capacity = 64
         self.rows = 0
         self.numbers = np.zeros(self.capacity, dtype=np.int64)
-        self.kind = np.zeros(self.capacity, dtype=np.int8)
+        self.kind = np.zeros(self.capacity, dtype=np.int8)  # a RowKind per row
         self.values = np.full((self.capacity, n_objectives), np.nan)
         self.steps = np.full(self.capacity, -1.0)
         self.columns: dict[str, Column] = {}
@@ -83,7 +91,7 @@ class StudyCache:
             t = next((x for x in trials if x.number == number), None)
         if t is None or not t.state.is_finished():
             return False
-        if self.kind[self.rows - 1] == COMPLETE:
+        if self.kind[self.rows - 1] == RowKind.COMPLETE:
             return t.values is not None and tuple(self.values[self.rows - 1]) == tuple(t.values)
         return t.state is TrialState.PRUNED
 
@@ -142,10 +150,10 @@ class StudyCache:
             self.numbers[row] = t.number
             self.row_of[t.number] = row
             if t.state is TrialState.COMPLETE and t.values is not None:
-                self.kind[row] = COMPLETE
+                self.kind[row] = RowKind.COMPLETE
                 self.values[row] = t.values
             else:
-                self.kind[row] = PRUNED
+                self.kind[row] = RowKind.PRUNED
                 self._set_pruned(row, t)
             names = []
             for name, value in t.params.items():
@@ -171,7 +179,7 @@ class StudyCache:
                 self.version += 1
         for name, (rows, internals) in batches.items():
             col = self.columns[name]
-            col.coords[rows] = encode(col.dist, np.asarray(internals))
+            col.coords[rows] = encode_values(col.dist, np.asarray(internals), CATEGORICAL)
         self.rows = start + len(usable)
 
     def _set_pruned(self, row: int, t: FrozenTrial) -> None:
@@ -238,5 +246,5 @@ def encode_params(
             rows.append(i)
             internals.append(dist.to_internal(value))
         if rows:
-            out[rows, j] = encode(dist, np.asarray(internals))
+            out[rows, j] = encode_values(dist, np.asarray(internals), CATEGORICAL)
     return out

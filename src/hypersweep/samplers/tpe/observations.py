@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ..algorithms.tpe import split_good
-from ..space import Distribution
-from ..trial import FrozenTrial, History, TrialState
-from ._tpe_cache import COMPLETE, PRUNED, StudyCache
+from ...algorithms.tpe import split_good
+from ...space import Distribution
+from ...trial import FrozenTrial, History, TrialState
+from .cache import RowKind, StudyCache
 
 #: System attribute holding a trial's planned relative sample while it runs, so that other
 #: workers (threads or processes) count it as pending before the objective suggests it.
@@ -62,14 +62,14 @@ def default_split(
     n_good = gamma(n)
     good = np.zeros(n, dtype=bool)
     if history.n_objectives == 1:
-        pruned = kind == PRUNED
+        pruned = kind == RowKind.PRUNED
         if not pruned.any():
             return rows, split_good(losses[:, 0], n_good)
         later = np.where(pruned, -cache.steps[rows], 0.0)
         order = np.lexsort((losses[:, 0], later, pruned))
         good[order[:n_good]] = True
     else:
-        complete = kind == COMPLETE
+        complete = kind == RowKind.COMPLETE
         good[complete] = split_good(losses[complete], min(n_good, int(complete.sum())))
     return rows, good
 

@@ -10,17 +10,25 @@ from typing import Any
 
 import numpy as np
 
-from ..algorithms.tpe import (
+from ..._internal.validation import check_float, check_int
+from ...algorithms.tpe import (
     GOOD_BANDWIDTH_FACTOR,
     TPEModel,
     default_gamma,
     default_gamma_multiobjective,
     default_weights,
 )
-from ..space import CategoricalDistribution, Distribution, SearchSpace
-from ..trial import FrozenTrial, History
-from ._tpe_cache import StudyCache, encode_params, study_key
-from ._tpe_obs import (
+from ...space import (
+    CategoricalDistribution,
+    Distribution,
+    SearchSpace,
+    UnitBoxEncoder,
+    encode_values,
+)
+from ...trial import FrozenTrial, History
+from ..base import Sampler
+from .cache import StudyCache, encode_params, study_key
+from .observations import (
     PENDING_ATTR,
     Observations,
     ObservationSet,
@@ -29,8 +37,7 @@ from ._tpe_obs import (
     observations_at_step,
     pending_trials,
 )
-from ._tpe_space import decode, dimension, encode
-from .base import Sampler
+from .space import CATEGORICAL, dimension
 
 __all__ = ["TPESampler", "observations_at_step"]
 
@@ -98,18 +105,19 @@ class TPESampler(Sampler):
         warn_independent_sampling: bool = True,
     ) -> None:
         super().__init__(seed)
-        for name, value, least in (
-            ("n_startup_trials", n_startup_trials, 0),
-            ("n_ei_candidates", n_ei_candidates, 1),
-        ):
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise ValueError(f"{name} must be an int >= {least}, got {value!r}.")
-        if not (isinstance(prior_weight, (int, float)) and prior_weight > 0):
-            raise ValueError(f"prior_weight must be a number > 0, got {prior_weight!r}.")
-        if not (isinstance(good_bandwidth_factor, (int, float)) and good_bandwidth_factor > 0):
-            raise ValueError(
-                f"good_bandwidth_factor must be a number > 0, got {good_bandwidth_factor!r}."
-            )
+        # Any bad number is a ValueError here, a wrong type included (as it always was).
+        n_startup_trials = check_int(
+            "n_startup_trials", n_startup_trials, minimum=0, type_error=ValueError
+        )
+        n_ei_candidates = check_int(
+            "n_ei_candidates", n_ei_candidates, minimum=1, type_error=ValueError
+        )
+        prior_weight = check_float(
+            "prior_weight", prior_weight, greater_than=0, type_error=ValueError
+        )
+        good_bandwidth_factor = check_float(
+            "good_bandwidth_factor", good_bandwidth_factor, greater_than=0, type_error=ValueError
+        )
         if gamma is not None and not callable(gamma):
             raise TypeError("gamma must be a function n -> size of the good group, or None.")
         if observations is not None and not callable(observations):
@@ -117,8 +125,8 @@ class TPESampler(Sampler):
         self.n_startup_trials = n_startup_trials
         self.n_ei_candidates = n_ei_candidates
         self.gamma = gamma
-        self.prior_weight = float(prior_weight)
-        self.good_bandwidth_factor = float(good_bandwidth_factor)
+        self.prior_weight = prior_weight
+        self.good_bandwidth_factor = good_bandwidth_factor
         self.multivariate = bool(multivariate)
         self.group = bool(group)
         self.constant_liar = bool(constant_liar)
@@ -215,7 +223,8 @@ class TPESampler(Sampler):
             good_bandwidth_factor=self.good_bandwidth_factor,
         )
         best = model.suggest(rng, self.n_ei_candidates)
-        return {name: decode(ref[name], best[j]) for j, name in enumerate(names)}
+        space = {name: ref[name] for name in names}
+        return UnitBoxEncoder(space, categorical=CATEGORICAL).decode_row(best)
 
     def start_trial(
         self, history: History, trial: FrozenTrial, rng: np.random.Generator
@@ -302,7 +311,7 @@ class TPESampler(Sampler):
             with np.errstate(invalid="ignore"):
                 ok = (internal >= dist.low) & (internal <= dist.high)
         if ok.any():
-            out[ok] = encode(dist, internal[ok])
+            out[ok] = encode_values(dist, internal[ok], CATEGORICAL)
         return out
 
     def _warn(self, name: str, trial: FrozenTrial, reason: str) -> None:

@@ -1,7 +1,8 @@
-"""TPE's view of distributions: coordinates, dimension descriptors, groups of parameters.
+"""TPE's view of distributions: dimension descriptors and groups of parameters.
 
-Numeric parameters use the unit-box encoding of :mod:`hypersweep.space` (``to_unit`` /
-``from_unit``); categorical ones use their choice index, which the categorical kernel needs.
+Coordinates come from :mod:`hypersweep.space.encoding` with ``categorical="index"``: numeric
+parameters in the unit box, categorical ones as their choice index, which the categorical
+kernel needs.
 """
 
 from __future__ import annotations
@@ -9,50 +10,29 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Final
 
 import numpy as np
 
-from ..algorithms.tpe import Dimension
-from ..space import CategoricalDistribution, Distribution, FloatDistribution, IntDistribution
+from ...algorithms.tpe import Dimension
+from ...space import CategoricalDistribution, Distribution, IntDistribution
 
 #: Numeric grids with at most this many values get exact cell probabilities; finer grids are
 #: modelled as continuous (with a bandwidth of at least one cell), which is as accurate there.
 SMALL_GRID = 64
 
-FloatArray = np.ndarray
-
-
-def encode(dist: Distribution, internal: FloatArray) -> FloatArray:
-    """Coordinates of internal values (vectorised): unit box, or choice index."""
-    if isinstance(dist, CategoricalDistribution):
-        return np.asarray(internal, dtype=float)
-    return np.asarray(dist.to_unit(internal), dtype=float)
-
-
-def decode(dist: Distribution, coordinate: float) -> Any:
-    """The external value at one coordinate."""
-    if isinstance(dist, CategoricalDistribution):
-        n = len(dist.choices)
-        return dist.choices[min(max(round(coordinate), 0), n - 1)]
-    return dist.from_unit_scalar(float(coordinate))
-
-
-def _n_values(dist: FloatDistribution | IntDistribution) -> int:
-    if isinstance(dist, IntDistribution):
-        return (dist.high - dist.low) // dist.step + 1
-    assert dist.step is not None
-    return round((dist.high - dist.low) / dist.step) + 1
+#: How TPE encodes categorical parameters (see :class:`hypersweep.space.UnitBoxEncoder`).
+CATEGORICAL: Final = "index"
 
 
 @lru_cache(maxsize=1024)
 def dimension(dist: Distribution) -> Dimension:
     """The estimator's descriptor of ``dist``'s coordinate."""
     if isinstance(dist, CategoricalDistribution):
-        return Dimension.categorical(len(dist.choices))
-    if isinstance(dist, FloatDistribution) and dist.step is None:
+        return Dimension.categorical(dist.n_levels())
+    n = dist.n_levels()
+    if n is None:
         return Dimension.continuous()
-    n = _n_values(dist)
     if isinstance(dist, IntDistribution) and dist.log:
         lo, hi = math.log(dist.low - 0.5), math.log(dist.high + 0.5)
         bounds = np.arange(dist.low, dist.high + 2) - 0.5
