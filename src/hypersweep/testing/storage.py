@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .._internal.exceptions import (
     DuplicatedStudyError,
@@ -14,10 +16,48 @@ from .._internal.exceptions import (
 )
 from ..space import CategoricalDistribution, FloatDistribution, IntDistribution
 from ..storage import Storage
-from ..trial import StudyDirection, TrialState, create_trial
-from ._assert import expect
+from ..trial import FrozenTrial, StudyDirection, TrialState, create_trial
+from ._assert import ConformanceError, expect
 
 MIN = (StudyDirection.MINIMIZE,)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality in which NaN equals NaN (reports may be NaN)."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+def _record(t: FrozenTrial) -> dict[str, Any]:
+    """What a storage must keep of a trial, for comparisons."""
+    return {
+        "number": t.number,
+        "state": t.state,
+        "values": t.values,
+        "params": dict(t.params),
+        "distributions": dict(t.distributions),
+        "user_attrs": dict(t.user_attrs),
+        "system_attrs": dict(t.system_attrs),
+        "intermediate_values": dict(t.intermediate_values),
+        "fail_reason": t.fail_reason,
+    }
+
+
+def _check_listing(storage: Storage, study: int) -> None:
+    """``get_all_trials`` returns the records ``get_trial`` returns, field by field."""
+    for listed in storage.get_all_trials(study):
+        single = _record(storage.get_trial(listed.trial_id))
+        for key, value in _record(listed).items():
+            expect(
+                _same(value, single[key]),
+                f"get_all_trials and get_trial disagree on the {key} of trial "
+                f"{listed.number}: {value!r} vs {single[key]!r}",
+            )
 
 
 def _raises(exc: type[BaseException], fn: Callable[[], object], what: str) -> None:
@@ -25,7 +65,7 @@ def _raises(exc: type[BaseException], fn: Callable[[], object], what: str) -> No
         fn()
     except exc:
         return
-    raise AssertionError(f"{what} must raise {exc.__name__}")
+    raise ConformanceError(f"{what} must raise {exc.__name__}")
 
 
 def _studies(storage: Storage) -> None:
@@ -66,16 +106,27 @@ def _trials(storage: Storage) -> None:
     storage.set_trial_param(t0.trial_id, "n", 7.0, n)
     storage.set_trial_intermediate_value(t0.trial_id, 0, (1.5,))
     storage.set_trial_intermediate_value(t0.trial_id, 3, (float("nan"),))
+    storage.set_trial_intermediate_value(t0.trial_id, 4, (-2.0,))
     storage.set_trial_user_attr(t0.trial_id, "u", [1, "two"])
+    storage.set_trial_user_attr(t0.trial_id, "v", 1)
+    storage.set_trial_user_attr(t0.trial_id, "v", {"k": None})
     storage.set_trial_system_attr(t0.trial_id, "s", {"a": 1})
     got = storage.get_trial(t0.trial_id)
     expect(got.params == {"x": 0.25, "k": None, "n": 7}, f"params round-trip, got {got.params}")
     expect(type(got.params["n"]) is int, "int params come back as int")
     expect(got.distributions == {"x": x, "k": k, "n": n}, "distributions round-trip")
-    expect(got.intermediate_values[0] == 1.5, "intermediate values round-trip")
-    iv3 = got.intermediate_values[3]
-    expect(iv3 != iv3, "a NaN intermediate value stays NaN")
-    expect(got.user_attrs == {"u": [1, "two"]}, "trial user attrs")
+    reports = {0: 1.5, 3: float("nan"), 4: -2.0}
+    expect(
+        _same(dict(got.intermediate_values), reports),
+        f"intermediate values must round-trip (every step, NaN included): reported {reports}, "
+        f"got {dict(got.intermediate_values)}",
+    )
+    user = {"u": [1, "two"], "v": {"k": None}}
+    expect(
+        got.user_attrs == user,
+        f"trial user attrs must round-trip (a key set again takes its new value, the others "
+        f"stay): set {user}, got {dict(got.user_attrs)}",
+    )
     expect(got.system_attrs.get("s") == {"a": 1}, "trial system attrs")
     _raises(
         ValueError,
@@ -83,10 +134,24 @@ def _trials(storage: Storage) -> None:
         "another kind of distribution for a known name",
     )
     expect(storage.finish_trial(t0.trial_id, TrialState.COMPLETE, [0.5]), "finish a RUNNING trial")
-    expect(not storage.finish_trial(t0.trial_id, TrialState.FAIL), "finish is compare-and-set")
+    expect(
+        not storage.finish_trial(t0.trial_id, TrialState.FAIL),
+        "finish_trial must be a compare-and-set: finishing a trial that is already finished "
+        "must return False (two workers must never both finish one trial)",
+    )
     done = storage.get_trial(t0.trial_id)
-    expect(done.state is TrialState.COMPLETE and done.values == (0.5,), "finished state/values")
+    expect(
+        done.state is TrialState.COMPLETE and done.values == (0.5,),
+        "finish_trial must be a compare-and-set: a trial finished COMPLETE with (0.5,) became "
+        f"{done.state.name} with {done.values}",
+    )
     expect(done.datetime_complete is not None, "datetime_complete is set")
+    before, after = _record(got), _record(done)
+    for key in ("params", "distributions", "user_attrs", "intermediate_values"):
+        expect(
+            _same(after[key], before[key]),
+            f"finishing a trial must keep its {key}: {before[key]!r} became {after[key]!r}",
+        )
     _raises(
         UpdateFinishedTrialError,
         lambda: storage.set_trial_param(t0.trial_id, "y", 0.1, x),
@@ -102,11 +167,51 @@ def _trials(storage: Storage) -> None:
     expect(storage.get_n_trials(study, (TrialState.FAIL,)) == 1, "get_n_trials by state")
 
     template = create_trial(
-        value=2.0, params={"x": 0.5}, distributions={"x": x}, intermediate_values={1: 3.0}
+        value=2.0,
+        params={"x": 0.5},
+        distributions={"x": x},
+        intermediate_values={1: 3.0, 2: 2.5},
+        user_attrs={"note": "added"},
+        system_attrs={"origin": [1, 2]},
     )
     added = storage.create_new_trial(study, template=template)
     expect(added.number == 2 and added.state is TrialState.COMPLETE, "a trial from a template")
-    expect(storage.get_trial(added.trial_id).intermediate_values == {1: 3.0}, "template reports")
+    copy = storage.get_trial(added.trial_id)
+    expect(
+        dict(copy.intermediate_values) == {1: 3.0, 2: 2.5},
+        f"a trial from a template keeps its reports {{1: 3.0, 2: 2.5}}, got "
+        f"{dict(copy.intermediate_values)}",
+    )
+    expect(
+        dict(copy.user_attrs) == {"note": "added"},
+        f"a trial from a template keeps its user attrs {{'note': 'added'}}, got "
+        f"{dict(copy.user_attrs)}",
+    )
+    expect(copy.system_attrs.get("origin") == [1, 2], "a trial from a template: system attrs")
+    expect(copy.values == (2.0,) and copy.params == {"x": 0.5}, "a trial from a template")
+    _check_listing(storage, study)
+
+    racing = storage.create_new_trial(study)
+    wins: list[float] = []
+    barrier = threading.Barrier(8)
+
+    def finish(value: float) -> None:
+        barrier.wait()
+        if storage.finish_trial(racing.trial_id, TrialState.COMPLETE, [value]):
+            wins.append(value)
+
+    threads = [threading.Thread(target=finish, args=(float(i),)) for i in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    expect(
+        len(wins) == 1,
+        f"finish_trial must be a compare-and-set: {len(wins)} of 8 concurrent calls finished "
+        "one trial",
+    )
+    final = storage.get_trial(racing.trial_id).values
+    expect(final == (wins[0],), f"the winning finish_trial's values stay, got {final}")
 
     mo = storage.create_new_study((StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE), "mo")
     t = storage.create_new_trial(mo)
@@ -182,9 +287,14 @@ def _state_and_checkpoints(storage: Storage) -> None:
 def check_storage(factory: Callable[[], Storage]) -> None:
     """Check a backend built by ``factory()`` (an empty storage) against the storage protocol.
 
-    Covers studies, trials, parameters and reports round-tripping, compare-and-set finishing,
-    the queue of enqueued trials (popped exactly once under concurrency), leases, versioned
-    study state and checkpoints.
+    Covers studies; trials, parameters, every report (NaN included) and user/system
+    attributes round-tripping, also through finishing, through trials created from a template
+    and through ``get_all_trials`` (which must agree with ``get_trial`` field by field);
+    compare-and-set finishing (a second finish returns ``False`` and changes nothing; of
+    concurrent finishes exactly one wins); the queue of enqueued trials (popped exactly once
+    under concurrency); leases; versioned study state and checkpoints.
+
+    Raises :class:`~hypersweep.testing.ConformanceError` naming the broken rule.
     """
     for part in (_studies, _trials, _queue, _leases, _state_and_checkpoints):
         storage = factory()
