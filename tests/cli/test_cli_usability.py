@@ -218,3 +218,47 @@ def test_an_empty_selection_is_a_sentence_not_an_empty_table(
     )
     assert main(["trials", "--storage", mixed, "--study", "m", "--top", "0"]) == 2
     assert "--top must be a positive number" in capsys.readouterr().err
+
+
+BROKEN = textwrap.dedent(
+    """
+    def objective(trial):
+        trial.suggest_float("x", 0, 1)
+        return open("/no/such/file.csv").read()
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected_trials", "expected_status"),
+    [
+        ((), 5, 1),
+        (("--max-initial-failures", "2"), 2, 1),
+        (("--max-initial-failures", "none"), 8, 0),
+    ],
+)
+def test_a_worker_stops_after_its_first_trials_all_fail_the_same_way(
+    tmp_path: Path, flag: tuple[str, ...], expected_trials: int, expected_status: int
+) -> None:
+    (tmp_path / "broken_objective.py").write_text(BROKEN)
+    url = f"sqlite:///{tmp_path}/broken.db"
+    argv = ["worker", "broken_objective:objective", "--storage", url, "--study", "b"]
+    done = subprocess.run(
+        [sys.executable, "-m", "hypersweep", *argv, "--create", "--n-trials", "8", *flag],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == expected_status, done.stderr
+    trials = hs.load_study(study_name="b", storage=url).trials
+    assert len(trials) == expected_trials
+    assert all(t.state is hs.TrialState.FAIL for t in trials)
+    if expected_status:
+        assert "FileNotFoundError" in done.stderr and "max_initial_failures" in done.stderr
+
+
+def test_a_worker_rejects_a_bad_max_initial_failures(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["worker", "m:f", "--max-initial-failures", "0"])
+    assert "must be an int >= 1 or 'none'" in capsys.readouterr().err

@@ -9,10 +9,10 @@ import pytest
 import hypersweep as hs
 from hypersweep.executors.simulated import SimulatedExecutor, now, spend
 from hypersweep.schedulers import Action
-from hypersweep.schedulers._rungs import LineageTable
 from hypersweep.schedulers.successive_halving import SuccessiveHalvingScheduler
 from hypersweep.testing import check_scheduler
 from hypersweep.trial import FrozenTrial, History, StudyDirection, TrialState
+from hypersweep.trial.lineage import LineageTable
 
 # -- helpers shared by the scheduler tests ---------------------------------------------------
 

@@ -12,7 +12,6 @@ import pytest
 
 import hypersweep as hs
 from hypersweep.storage import get_storage
-from hypersweep.study._lease import reap_stale_trials
 
 from . import _journal_workers as workers
 from .test_journal import REDIS, redis_prefix
@@ -89,7 +88,7 @@ def test_a_killed_worker_s_trial_fails_and_is_retried(url: str, tmp_path: Path) 
     victim.kill()  # SIGKILL: no chance to finish or flush anything
     victim.join(timeout=30)
 
-    while not reap_stale_trials(study):
+    while not study.fail_stale_trials():
         assert time.monotonic() < deadline, "the dead worker's trial was never failed"
         time.sleep(0.1)
     trials = study.trials
@@ -105,7 +104,7 @@ def test_a_killed_worker_s_trial_fails_and_is_retried(url: str, tmp_path: Path) 
     rerun = study.trials[retry.number]
     assert rerun.state is hs.TrialState.COMPLETE
     assert rerun.params == hanging.params
-    assert reap_stale_trials(study) == []
+    assert study.fail_stale_trials() == []
 
 
 @pytest.mark.slow
@@ -158,7 +157,7 @@ def test_workers_killed_mid_run_leave_a_consistent_study(tmp_path: Path) -> None
     deadline = time.monotonic() + 60
     while survivor.get_trials(states=(hs.TrialState.RUNNING,)):
         assert time.monotonic() < deadline, "a dead worker's trial was never failed"
-        reap_stale_trials(survivor)
+        survivor.fail_stale_trials()
         time.sleep(0.1)
     trials = survivor.trials
     assert [t.number for t in trials] == list(range(n_trials))

@@ -17,8 +17,9 @@ from hypersweep.schedulers import Action, Decision, Scheduler
 from hypersweep.schedulers.asha import ASHAScheduler
 from hypersweep.schedulers.hyperband import HyperBandScheduler
 from hypersweep.schedulers.successive_halving import SuccessiveHalvingScheduler
-from hypersweep.study._resume import CLAIMS_KEY, decode_checkpoint, encode_checkpoint
+from hypersweep.study._checkpoints import decode_checkpoint, encode_checkpoint
 from hypersweep.trial import History
+from hypersweep.trial.keys import PROMOTION_CLAIMS as CLAIMS_KEY
 
 MAX_STEP = 9
 
@@ -269,7 +270,7 @@ class PauseOnceScheduler(Scheduler):
         return Decision(Action.CONTINUE)
 
     def promotions(self, history: History) -> list[Any]:
-        from hypersweep.schedulers._rungs import Promotion
+        from hypersweep.trial import Promotion
 
         resumed = {t.system_attrs.get("resume_from") for t in history.trials}
         return [

@@ -1,4 +1,10 @@
-"""SIGTERM as an exception while a study runs, so interrupted trials are recorded."""
+"""SIGTERM as an exception while a study runs, so interrupted trials are recorded.
+
+Inside :func:`sigterm_raises` a SIGTERM (and Ctrl-C, where Python's own handler is in place)
+raises in the main thread, except inside :func:`interrupts_deferred`: storage writes that
+must not be cut in two (a trial created but not yet known to its worker, a result half
+recorded) finish first, and the interrupt is raised when the block ends.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +23,42 @@ def interrupt_reason(exc: BaseException) -> str:
     return f"interrupted by {name}"
 
 
+_deferring = 0  # depth of interrupts_deferred() blocks (main thread only)
+_pending: BaseException | None = None
+
+
+def _raise(exc: BaseException) -> None:
+    global _pending
+    if _deferring:
+        _pending = _pending or exc
+        return
+    raise exc
+
+
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise TerminatedBySignal()
+    _raise(TerminatedBySignal())
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    _raise(KeyboardInterrupt())
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Inside, an interrupt that :func:`sigterm_raises` turns into an exception waits
+    until the block ends (in the main thread; other threads get no signals)."""
+    global _deferring, _pending
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+        if not _deferring and _pending is not None:
+            exc, _pending = _pending, None
+            raise exc
 
 
 @contextlib.contextmanager
@@ -40,7 +80,13 @@ def sigterm_raises() -> Iterator[None]:
         yield
         return
     signal.signal(signal.SIGTERM, _raise_terminated)
+    interrupt = signal.getsignal(signal.SIGINT)
+    own_sigint = interrupt is signal.default_int_handler
+    if own_sigint:
+        signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if own_sigint:
+            signal.signal(signal.SIGINT, interrupt)

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..study import load_study
-from ..study._lease import reap_stale_trials
 from ..trial import FrozenTrial, StudyDirection, TrialState
 from ._common import add_storage, add_study, open_storage
 from ._table import format_value, trials_table
@@ -58,7 +57,7 @@ def add_parsers(sub: Any) -> None:
 def run_trials(args: argparse.Namespace) -> int:
     study = load_study(study_name=args.study, storage=open_storage(args))
     if args.action == "fail-stale":
-        failed = reap_stale_trials(study, args.grace)
+        failed = study.fail_stale_trials(args.grace)
         print(f"Failed {len(failed)} abandoned trial(s): {failed}")
         return 0
     states = tuple(TrialState[s] for s in args.state) if args.state else None

@@ -21,6 +21,7 @@ from ..samplers import Sampler, TPESampler
 from ..schedulers import Scheduler
 from ..storage import Storage
 from ..study import RetryFailedTrialCallback, Study, create_study, load_study
+from ..study._failures import DEFAULT_MAX_INITIAL_FAILURES, check_max_initial_failures
 from ..trial import FrozenTrial, TrialState
 from ._common import add_storage, add_study, open_storage
 
@@ -88,6 +89,14 @@ def add_parser(sub: Any) -> None:
         "--timeout", type=float, default=None, help="seconds to keep starting trials"
     )
     worker.add_argument(
+        "--max-initial-failures",
+        type=_initial_failures,
+        default=DEFAULT_MAX_INITIAL_FAILURES,
+        metavar="N|none",
+        help="stop when the first N trials of this worker all fail with the same exception "
+        f"type (default {DEFAULT_MAX_INITIAL_FAILURES}; 'none': never stop)",
+    )
+    worker.add_argument(
         "--sampler",
         default=None,
         help=f"one of {sorted(SAMPLERS)} or module:Class (default: the one stored with the study)",
@@ -116,6 +125,16 @@ def add_parser(sub: Any) -> None:
         help="re-run a trial whose worker died up to this many times",
     )
     worker.set_defaults(run=run)
+
+
+def _initial_failures(text: str) -> int | None:
+    """``--max-initial-failures``: an int >= 1, or ``none``."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        return check_max_initial_failures(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an int >= 1 or 'none', got {text!r}") from None
 
 
 def load_objective(spec: str) -> Callable[..., Any]:
@@ -180,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         max_trials=args.max_trials,
         callbacks=[tally],
+        max_initial_failures=args.max_initial_failures,
     )
     print(f"worker done: {tally}; the study holds {len(study.trials)}.")
     return 0

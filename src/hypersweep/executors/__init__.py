@@ -3,14 +3,17 @@
 from .base import Executor, WorkerFn
 from .inline import InlineExecutor
 from .processes import ProcessExecutor
+from .resolve import EXECUTORS, resolve_executor
 from .simulated import SimulatedExecutor
 from .threads import ThreadExecutor
 
 __all__ = [
+    "EXECUTORS",
     "Executor",
     "InlineExecutor",
     "ProcessExecutor",
     "SimulatedExecutor",
     "ThreadExecutor",
     "WorkerFn",
+    "resolve_executor",
 ]

@@ -11,11 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .._internal.validation import check_int
+
 WorkerFn = Callable[[int], None]
 
 
 class Executor:
     """Base class of the executors.
+
+    Two properties tell the study how to hand out work, so that a new executor (Ray, a
+    batch system) plugs in without any change to the study loop:
+
+    * :attr:`shares_memory` — the workers run in the calling process and share the study
+      object (inline, threads, the simulated clock). When ``False`` each worker gets a
+      picklable factory and rebuilds the study from its storage (processes, machines).
+    * :attr:`has_clock` — :meth:`idle` waits on the executor's own clock (the simulated
+      executor). Otherwise a worker with nothing to do polls the storage.
 
     >>> from hypersweep.executors import InlineExecutor
     >>> seen = []
@@ -24,11 +35,20 @@ class Executor:
     [0]
     """
 
+    #: Whether the workers run in this process and share the study object.
+    shares_memory: bool = True
+    #: Whether :meth:`idle` waits on a clock of the executor's own.
+    has_clock: bool = False
+
+    def idle(self) -> bool:
+        """Wait until another worker has acted; ``False`` at once if none will (only for
+        executors with :attr:`has_clock`)."""
+        raise NotImplementedError(f"{type(self).__name__} has no clock to wait on.")
+
     def run(self, worker: WorkerFn, n_workers: int) -> None:
         """Run ``worker(0)``, ..., ``worker(n_workers - 1)`` and wait for all of them."""
         raise NotImplementedError
 
     @staticmethod
     def _check_n_workers(n_workers: int) -> None:
-        if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
-            raise ValueError(f"n_workers must be an int >= 1, got {n_workers!r}.")
+        check_int("n_workers", n_workers, minimum=1, type_error=ValueError)

@@ -30,6 +30,8 @@ class ProcessExecutor(Executor):
     0
     """
 
+    shares_memory = False
+
     def __init__(self, start_method: str = "spawn") -> None:
         self.start_method = start_method
 

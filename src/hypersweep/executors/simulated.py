@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import math
 import threading
 from dataclasses import dataclass
 
+from .._internal.validation import check_float
 from .base import Executor, WorkerFn
 
 __all__ = ["SimulatedExecutor", "Span", "now", "spend"]
@@ -92,6 +92,8 @@ class SimulatedExecutor(Executor):
     >>> len(study.trials), round(sim.utilisation, 2) > 0.8
     (20, True)
     """
+
+    has_clock = True
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -172,13 +174,10 @@ class SimulatedExecutor(Executor):
         event.wait()
 
     def _sleep(self, index: int, seconds: float, label: str) -> None:
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-            raise TypeError(f"seconds must be a number, got {type(seconds).__name__}.")
-        if not seconds >= 0 or math.isinf(seconds):
-            raise ValueError(f"seconds must be a finite number >= 0, got {seconds!r}.")
+        seconds = check_float("seconds", seconds, minimum=0)
         start = self._times[index]
-        end = start + float(seconds)
-        self._busy[index] += float(seconds)
+        end = start + seconds
+        self._busy[index] += seconds
         self._trace.append(Span(index, start, end, "busy", label))
         self._switch(index, end, idle=False)
 

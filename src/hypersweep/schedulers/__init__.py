@@ -1,6 +1,6 @@
 """Scheduling methods (pruners): how much budget each trial gets."""
 
-from ._rungs import Promotion
+from ..trial.lineage import Promotion
 from .asha import ASHAScheduler
 from .base import CONTINUE, Action, Decision, Scheduler
 from .hyperband import Bracket, HyperBandScheduler

@@ -5,65 +5,33 @@ far (epochs, iterations, percent of the data, seconds — any increasing integer
 a milestone ``min_resource * eta**k`` below ``max_resource``; a configuration reaches it with
 its first report at a step ``>= milestone``, and that report's value is its *rung value*.
 
-Lineages. With pause/resume one configuration can span several trial records: a paused trial
-(PRUNED, system attribute ``paused_at``) is continued by a new trial carrying ``lineage`` (the
-number of the configuration's first trial) and ``resume_from`` (the trial it continues). The
-schedulers reason about lineages, so a configuration counts once in every rung whatever its
-number of records; a continuation only adds the steps beyond those its lineage reported
-before, so rung values never change once recorded.
+Lineages. With pause/resume one configuration can span several trial records (the public
+record is in :mod:`hypersweep.trial.lineage`). The schedulers reason about lineages, so a
+configuration counts once in every rung whatever its number of records; a continuation only
+adds the steps beyond those its lineage reported before, so rung values never change once
+recorded.
 """
 
 from __future__ import annotations
 
 import bisect
-import math
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..trial import FrozenTrial, History, TrialState
+from .._internal.validation import check_int
+from ..trial import FrozenTrial, History
+from ..trial.lineage import Lineage, LineageCache, LineageStatus, LineageTable, Promotion
 from .base import CONTINUE, Action, Decision, Scheduler
 
-#: The number of the first trial of a configuration, on each of its continuations.
-LINEAGE_ATTR = "lineage"
-#: The number of the trial a continuation resumes.
-RESUME_FROM_ATTR = "resume_from"
-#: The step of the checkpoint a continuation resumes from (``None``: it restarts).
-RESUME_STEP_ATTR = "resume_step"
-#: The step at which a trial was paused (on a PRUNED trial: it waits for a promotion).
-PAUSED_AT_ATTR = "paused_at"
-
-ACTIVE, PAUSED, DONE = 0, 1, 2
-_FINISHED = frozenset((TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL))
-
-
-@dataclass(frozen=True)
-class Promotion:
-    """A paused trial a scheduler wants continued, and why.
-
-    ``trial_number`` is the paused trial (the latest record of its configuration) and
-    ``step`` the step it paused at; the study starts a continuation trial for it.
-
-    >>> Promotion(trial_number=4, step=3, reason="top 1 of 3 at step 3")
-    Promotion(trial_number=4, step=3, reason='top 1 of 3 at step 3')
-    """
-
-    trial_number: int
-    step: int
-    reason: str = ""
-
-
-def check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
-    return value
+ACTIVE, PAUSED, DONE = LineageStatus.ACTIVE, LineageStatus.PAUSED, LineageStatus.DONE
 
 
 def check_resources(min_resource: Any, max_resource: Any, reduction_factor: Any) -> None:
-    check_int("min_resource", min_resource, 1)
-    check_int("max_resource", max_resource, 1)
-    check_int("reduction_factor", reduction_factor, 2)
+    # Any bad value is a ValueError here, a wrong type included (as it always was).
+    check_int("min_resource", min_resource, minimum=1, type_error=ValueError)
+    check_int("max_resource", max_resource, minimum=1, type_error=ValueError)
+    check_int("reduction_factor", reduction_factor, minimum=2, type_error=ValueError)
     if max_resource <= min_resource:
         raise ValueError(
             f"max_resource ({max_resource}) must be > min_resource ({min_resource}): the "
@@ -88,171 +56,6 @@ def milestones(min_resource: int, max_resource: int, eta: int) -> tuple[int, ...
         out.append(r)
         r *= eta
     return tuple(out)
-
-
-class Lineage:
-    """One configuration: its merged reports, its latest record and where it stands.
-
-    Immutable once built (the tables share the lineages of finished records); ``steps``,
-    ``values`` (as reported) and ``losses`` (minimised: value * sign, NaN -> inf) are tuples.
-    """
-
-    __slots__ = (
-        "latest",
-        "losses",
-        "numbers",
-        "paused_at",
-        "root",
-        "starts",
-        "status",
-        "steps",
-        "values",
-    )
-
-    def __init__(
-        self,
-        root: int,
-        latest: FrozenTrial,
-        steps: tuple[int, ...],
-        values: tuple[float, ...],
-        losses: tuple[float, ...],
-        starts: tuple[int, ...],
-        numbers: tuple[int, ...],
-    ) -> None:
-        self.root = root
-        self.latest = latest
-        self.steps = steps
-        self.values = values
-        self.losses = losses
-        self.starts = starts  # reports from position starts[i] on were made by numbers[i]
-        self.numbers = numbers
-        state = latest.state
-        paused = latest.system_attrs.get(PAUSED_AT_ATTR)
-        if state is TrialState.RUNNING or state is TrialState.WAITING:
-            self.status, self.paused_at = ACTIVE, None
-        elif state is TrialState.PRUNED and paused is not None:
-            self.status, self.paused_at = PAUSED, int(paused)
-        else:
-            self.status, self.paused_at = DONE, None
-
-    @classmethod
-    def of_record(cls, trial: FrozenTrial, sign: float) -> Lineage:
-        """The lineage of one record on its own."""
-        root = trial.system_attrs.get(LINEAGE_ATTR)
-        items = sorted(trial.intermediate_values.items())
-        values = tuple(float(v) for _, v in items)
-        losses = tuple(math.inf if math.isnan(v) else v * sign for v in values)
-        root = trial.number if root is None else int(root)
-        steps = tuple(s for s, _ in items)
-        return cls(root, trial, steps, values, losses, (0,), (trial.number,))
-
-    def extended(self, later: Lineage) -> Lineage:
-        """This lineage continued by the record ``later`` (only its new steps count)."""
-        cut = bisect.bisect_right(later.steps, self.steps[-1]) if self.steps else 0
-        n = len(self.steps)
-        return Lineage(
-            self.root,
-            later.latest,
-            self.steps + later.steps[cut:],
-            self.values + later.values[cut:],
-            self.losses + later.losses[cut:],
-            (*self.starts, n),
-            (*self.numbers, later.latest.number),
-        )
-
-    def owner(self, i: int) -> int:
-        """The number of the record that made report ``i``."""
-        return self.numbers[bisect.bisect_right(self.starts, i) - 1]
-
-    def first_at(self, milestone: int) -> int | None:
-        """Position in ``steps`` of the first report at a step >= ``milestone``."""
-        i = bisect.bisect_left(self.steps, milestone)
-        return i if i < len(self.steps) else None
-
-    def reached(self, milestone: int) -> bool:
-        return bool(self.steps) and self.steps[-1] >= milestone
-
-    def loss_at(self, milestone: int) -> float:
-        i = self.first_at(milestone)
-        assert i is not None
-        return self.losses[i]
-
-    def value_at(self, milestone: int) -> float:
-        i = self.first_at(milestone)
-        assert i is not None
-        return self.values[i]
-
-    def __repr__(self) -> str:
-        return f"Lineage(root={self.root}, steps={self.steps}, status={self.status})"
-
-
-class _LineageCache:
-    """The one-record lineages of finished trials (immutable records), built once."""
-
-    def __init__(self) -> None:
-        self._data: dict[int, tuple[FrozenTrial, float, Lineage]] = {}
-        self._merged: dict[tuple[int, int], tuple[Lineage, Lineage, Lineage]] = {}
-        self._lock = threading.Lock()
-
-    def merge(self, prev: Lineage, later: Lineage) -> Lineage:
-        """``prev.extended(later)``, built once while both are unchanged (finished)."""
-        if later.status == ACTIVE:
-            return prev.extended(later)
-        key = (id(prev), id(later))
-        hit = self._merged.get(key)
-        if hit is not None and hit[0] is prev and hit[1] is later:
-            return hit[2]
-        merged = prev.extended(later)
-        with self._lock:
-            if len(self._merged) > 50_000:
-                self._merged.clear()
-            self._merged[key] = (prev, later, merged)
-        return merged
-
-    def get(self, trial: FrozenTrial, sign: float) -> Lineage:
-        hit = self._data.get(id(trial))
-        if hit is not None and hit[0] is trial and hit[1] == sign:
-            return hit[2]
-        lin = Lineage.of_record(trial, sign)
-        if trial.state not in _FINISHED:
-            return lin
-        with self._lock:
-            if len(self._data) > 200_000:
-                self._data.clear()
-            self._data[id(trial)] = (trial, sign, lin)
-        return lin
-
-
-class LineageTable:
-    """The configurations of a study, built from a history and the live trial."""
-
-    def __init__(
-        self, history: History, trial: FrozenTrial | None, cache: _LineageCache | None = None
-    ) -> None:
-        sign = history.sign(0)
-        cache = cache or _LineageCache()
-        get, merge = cache.get, cache.merge
-        trials: Iterable[FrozenTrial] = history.trials
-        if trial is not None:
-            trials = [t for t in trials if t.number != trial.number]
-            trials.append(trial)
-            trials.sort(key=lambda t: t.number)
-        groups: dict[int, Lineage] = {}
-        for t in trials:
-            lin = get(t, sign)
-            prev = groups.get(lin.root)
-            groups[lin.root] = lin if prev is None else merge(prev, lin)
-        self.lineages = groups
-        self.roots = sorted(groups)
-        self.configs = [groups[r] for r in self.roots]
-
-    def of(self, trial: FrozenTrial) -> Lineage:
-        root = trial.system_attrs.get(LINEAGE_ATTR)
-        return self.lineages[trial.number if root is None else int(root)]
-
-    def position(self, lin: Lineage) -> int:
-        """The configuration's position among the study's configurations (0-based)."""
-        return bisect.bisect_left(self.roots, lin.root)
 
 
 def _key(milestone: int) -> Any:
@@ -441,7 +244,7 @@ class RungScheduler(Scheduler):
     pause: bool = False
 
     def __init__(self) -> None:
-        self._reports = _LineageCache()
+        self._reports = LineageCache()
         self._settled: dict[tuple[int, ...], tuple[list[Lineage], list[Any]]] = {}
 
     def _bracket_promotions(
@@ -495,5 +298,5 @@ class RungScheduler(Scheduler):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._reports = _LineageCache()
+        self._reports = LineageCache()
         self._settled = {}

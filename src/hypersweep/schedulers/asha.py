@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from ..trial import FrozenTrial, History
+from ..trial.lineage import LineageTable, Promotion
 from ._rungs import (
-    LineageTable,
-    Promotion,
     RungScheduler,
     async_decide,
     async_promotions,

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
 
+import numpy as np
+
+from .._internal.rng import resolve_seed, stream
 from .._internal.spec import RecordsArguments
 from ..trial import FrozenTrial, History
+from ..trial.lineage import Promotion
+
+#: Scheduler streams are keyed apart from sampler streams: the same seed gives a sampler and a
+#: scheduler independent draws.
+_SCHEDULER_STREAM = 1
 
 
 class Action(enum.Enum):
@@ -48,6 +55,26 @@ class Scheduler(RecordsArguments):
     'CONTINUE'
     """
 
+    _seed: int | None = None
+
+    @property
+    def seed(self) -> int:
+        """The seed of this scheduler's random streams (drawn once, from OS entropy, unless a
+        subclass passes ``seed`` to :meth:`_set_seed`)."""
+        if self._seed is None:
+            self._seed = resolve_seed(None)
+        return self._seed
+
+    def _set_seed(self, seed: int | None) -> None:
+        """Fix the seed (subclasses that draw random numbers take ``seed=`` and call this)."""
+        self._seed = resolve_seed(seed)
+
+    def trial_rng(self, trial_number: int, step: int = 0) -> np.random.Generator:
+        """The random stream of this scheduler for ``trial_number`` at ``step``: a pure
+        function of the seed, so decisions replay in a fresh process and differ across
+        trials (like :meth:`hypersweep.samplers.Sampler.trial_rng`)."""
+        return stream(self.seed, _SCHEDULER_STREAM, trial_number, step)
+
     def decide(self, history: History, trial: FrozenTrial) -> Decision:
         """The decision for ``trial`` after its latest report."""
         raise NotImplementedError(f"{type(self).__name__} must implement decide().")
@@ -58,8 +85,12 @@ class Scheduler(RecordsArguments):
         asks :meth:`promotions` for paused trials to resume before starting new ones."""
         return False
 
-    def promotions(self, history: History) -> list[Any]:
-        """Paused trials to resume now, best first (``Promotion`` records; default none)."""
+    def promotions(self, history: History) -> list[Promotion]:
+        """Paused trials to resume now, most urgent first (default none).
+
+        A :class:`~hypersweep.trial.Promotion` continues a paused trial from its own
+        checkpoint, or (``clone_of``/``params``) clones another trial into its place.
+        """
         return []
 
     def check_directions(self, n_objectives: int) -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..trial import FrozenTrial, History
+from ..trial.lineage import Lineage, LineageTable, Promotion
 from ._rungs import (
-    Lineage,
-    LineageTable,
-    Promotion,
     RungScheduler,
     async_decide,
     async_promotions,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from .._internal.validation import check_int
 from ..trial import FrozenTrial, History
+from ..trial.lineage import LineageTable, Promotion
 from ._rungs import (
-    LineageTable,
-    Promotion,
     RungScheduler,
-    check_int,
     check_resources,
     may_cross,
     milestones,
@@ -77,7 +76,7 @@ class SuccessiveHalvingScheduler(RungScheduler):
         self.milestones = milestones(min_resource, max_resource, reduction_factor)
         if n_configs is None:
             n_configs = reduction_factor ** len(self.milestones)
-        self.n_configs = check_int("n_configs", n_configs, 1)
+        self.n_configs = check_int("n_configs", n_configs, minimum=1, type_error=ValueError)
         self.pause = bool(pause)
 
     @property

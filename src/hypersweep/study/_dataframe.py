@@ -28,7 +28,7 @@ def trials_dataframe(study: Study, attrs: Sequence[str], multi_index: bool) -> p
     attribute sorted, as in Optuna; internal system attributes are left out.
     """
     pd = import_optional("pandas", "pandas", "Study.trials_dataframe()")
-    multi = len(study._directions) > 1
+    multi = len(study.directions) > 1
     rows: list[dict[tuple[str, str], Any]] = []
     keys: dict[str, set[Any]] = {attr: set() for attr in attrs if attr in _DICT_ATTRS}
     for t in study.trials:
@@ -44,7 +44,7 @@ def trials_dataframe(study: Study, attrs: Sequence[str], multi_index: bool) -> p
                     row[(attr, str(key))] = value
             elif attr in ("value", "values"):
                 if multi or attr == "values":
-                    for i in range(len(study._directions)):
+                    for i in range(len(study.directions)):
                         row[("values", str(i))] = t.values[i] if t.values else None
                 else:
                     row[("value", "")] = t.values[0] if t.values else None
@@ -58,7 +58,7 @@ def trials_dataframe(study: Study, attrs: Sequence[str], multi_index: bool) -> p
         if attr in _DICT_ATTRS:
             columns.extend((attr, str(key)) for key in sorted(keys[attr]))
         elif attr in ("value", "values") and (multi or attr == "values"):
-            columns.extend(("values", str(i)) for i in range(len(study._directions)))
+            columns.extend(("values", str(i)) for i in range(len(study.directions)))
         else:
             columns.append((attr, ""))
     columns = list(dict.fromkeys(columns))  # "value" and "values" both give values_i

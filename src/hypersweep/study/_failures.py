@@ -30,7 +30,7 @@ from ..trial import FrozenTrial, TrialState
 from ._values import NAN_REASON
 
 if TYPE_CHECKING:
-    from .study import Study
+    from ._core import StudyCore
 
 __all__ = ["DEFAULT_MAX_INITIAL_FAILURES", "InitialFailures", "check_max_initial_failures"]
 
@@ -85,7 +85,7 @@ class InitialFailures:
             return first
 
     def record(
-        self, study: Study, frozen: FrozenTrial, error: BaseException | None
+        self, core: StudyCore, frozen: FrozenTrial, error: BaseException | None
     ) -> BaseException | None:
         """Count a finished trial; the exception to raise when the first ``limit`` trials
         all failed with its type (``error``: what the objective raised, if anything).
@@ -107,12 +107,12 @@ class InitialFailures:
             if self.limit is None or self._count < self.limit:
                 return None
             self._armed = False
-            study._stop_flag = True
+            core.stop_flag = True
         return failure
 
-    def check(self, study: Study, frozen: FrozenTrial, error: BaseException | None) -> None:
+    def check(self, core: StudyCore, frozen: FrozenTrial, error: BaseException | None) -> None:
         """Stop the call's workers and raise when :meth:`record` says so."""
-        failure = self.record(study, frozen, error)
+        failure = self.record(core, frozen, error)
         if failure is None:
             return
         message = (

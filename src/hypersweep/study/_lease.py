@@ -11,7 +11,7 @@ from .._internal.logging import get_logger
 from ..storage import Storage
 
 if TYPE_CHECKING:
-    from .study import Study
+    from ._core import StudyCore
 
 _logger = get_logger("lease")
 
@@ -79,12 +79,12 @@ def heartbeater(storage: Storage) -> Heartbeater | None:
 class StaleTrialReaper:
     """Fails trials whose worker stopped heartbeating, at most once per heartbeat interval."""
 
-    def __init__(self, study: Study) -> None:
-        self._study = study
+    def __init__(self, core: StudyCore) -> None:
+        self._core = core
         self._next_check = 0.0
 
     def maybe_reap(self) -> None:
-        storage = self._study._storage
+        storage = self._core.storage
         grace, interval = storage.grace_period, storage.heartbeat_interval
         if grace is None or interval is None:
             return
@@ -92,20 +92,20 @@ class StaleTrialReaper:
         if now < self._next_check:
             return
         self._next_check = now + interval
-        reap_stale_trials(self._study)
+        reap_stale_trials(self._core)
 
 
-def reap_stale_trials(study: Study, grace: float | None = None) -> list[int]:
+def reap_stale_trials(core: StudyCore, grace: float | None = None) -> list[int]:
     """FAIL the study's abandoned trials and run the storage's ``failed_trial_callback``."""
-    storage = study._storage
+    storage = core.storage
     grace = grace if grace is not None else storage.grace_period
     if grace is None:
         return []
-    numbers = storage.fail_stale_trials(study._study_id, grace)
+    numbers = storage.fail_stale_trials(core.study_id, grace)
     callback = storage.failed_trial_callback
     for number in numbers:
         _logger.warning("Trial %d failed: its worker stopped heartbeating.", number)
         if callback is not None:
-            trial_id = storage.get_trial_id_from_number(study._study_id, number)
-            callback(study, storage.get_trial(trial_id))
+            trial_id = storage.get_trial_id_from_number(core.study_id, number)
+            callback(core.study, storage.get_trial(trial_id))
     return numbers

@@ -8,9 +8,10 @@ from typing import Any, TypeVar
 
 from .._internal.spec import SPEC_VERSION, NotStorable, decode, encode
 from ..storage import Storage
+from ..trial import keys
 
 #: The study system attribute holding ``{"version", "sampler", "scheduler"}``.
-SPEC_ATTR = "hypersweep.spec"
+SPEC_ATTR = keys.SPEC
 
 T = TypeVar("T")
 

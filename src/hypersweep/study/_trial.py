@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..schedulers import Action
-from ..schedulers._rungs import PAUSED_AT_ATTR, RESUME_STEP_ATTR
 from ..space import (
     CategoricalChoice,
     CategoricalDistribution,
@@ -20,14 +19,15 @@ from ..space import (
     FloatDistribution,
     IntDistribution,
 )
-from ..storage.memory import FIXED_PARAMS_ATTR
-from ..trial import FrozenTrial, History, TrialState
+from ..trial import FrozenTrial, History, TrialState, keys
+from ..trial.lineage import checkpoint_source
+from ._checkpoints import encode_checkpoint, load_stored_checkpoint, store_checkpoint
 from ._values import convert_report
 
 if TYPE_CHECKING:
-    from .study import Study
+    from ._core import StudyCore
 
-PRUNE_REASON_ATTR = "prune_reason"
+PRUNE_REASON_ATTR = keys.PRUNE_REASON
 _MAX_STATE_RETRIES = 1000
 
 
@@ -46,8 +46,10 @@ class Trial:
     ['kernel', 'x']
     """
 
-    def __init__(self, study: Study, frozen: FrozenTrial) -> None:
-        self.study = study
+    def __init__(self, core: StudyCore, frozen: FrozenTrial) -> None:
+        self._core = core
+        #: The study this trial belongs to.
+        self.study = core.study
         self._trial_id = frozen.trial_id
         self.number = frozen.number
         self.datetime_start: _dt.datetime | None = frozen.datetime_start
@@ -58,11 +60,11 @@ class Trial:
         # A continuation of a paused trial starts with the reports it resumes after.
         self._intermediate: dict[int, Any] = dict(frozen.intermediate_values)
         self._paused = False
-        self._fixed: dict[str, Any] = dict(self._system_attrs.get(FIXED_PARAMS_ATTR) or {})
+        self._fixed: dict[str, Any] = dict(self._system_attrs.get(keys.FIXED_PARAMS) or {})
         self._relative_space: dict[str, Distribution] = {}
         self._relative_params: dict[str, Any] = {}
         self._history: History | None = None
-        self._rng: np.random.Generator = study.sampler.trial_rng(self.number)
+        self._rng: np.random.Generator = core.sampler.trial_rng(self.number)
         # What samplers and schedulers see: a frozen record sharing this trial's live dicts.
         self._view = FrozenTrial(
             number=self.number,
@@ -79,21 +81,21 @@ class Trial:
     # -- sampling -------------------------------------------------------------------------
     def _sampler_history(self) -> History:
         if self._history is None:
-            self._history = self.study._history()
+            self._history = self._core.history()
         return self._history
 
     def _start(self) -> None:
         """Run the sampler's trial-level hooks (called once by ``Study.ask``)."""
-        study = self.study
-        sampler = study.sampler
+        core = self._core
+        sampler = core.sampler
         history = self._sampler_history()
-        with study._sampler_lock:
+        with core.sampler_lock:
             if sampler.shared_state_key is None:
                 attrs = sampler.start_trial(history, self._view, self._rng)
             else:
                 attrs = self._start_shared(sampler.shared_state_key, history)
             for key, value in attrs.items():
-                study._storage.set_trial_system_attr(self._trial_id, key, value)
+                core.storage.set_trial_system_attr(self._trial_id, key, value)
                 self._system_attrs[key] = value
             space = sampler.infer_relative_search_space(history, self._view)
             if space:
@@ -103,12 +105,12 @@ class Trial:
                 )
 
     def _start_shared(self, key: str, history: History) -> Mapping[str, Any]:
-        storage, study_id = self.study._storage, self.study._study_id
+        storage, study_id = self._core.storage, self._core.study_id
         for _ in range(_MAX_STATE_RETRIES):
             stored = storage.get_study_state(study_id, key)
             version = stored.version if stored else 0
-            rng = self.study.sampler.trial_rng(self.number)  # the same draws on every retry
-            attrs, new_state = self.study.sampler.start_trial_shared(
+            rng = self._core.sampler.trial_rng(self.number)  # the same draws on every retry
+            attrs, new_state = self._core.sampler.start_trial_shared(
                 history, self._view, rng, stored.data if stored else None
             )
             if new_state is None or storage.compare_and_set_study_state(
@@ -149,13 +151,13 @@ class Trial:
         elif name in self._relative_params and self._relative_space.get(name) == dist:
             value = self._relative_params[name]
         else:
-            study = self.study
-            with study._sampler_lock:
-                value = study.sampler.sample_independent(
+            core = self._core
+            with core.sampler_lock:
+                value = core.sampler.sample_independent(
                     self._sampler_history(), self._view, name, dist, self._rng
                 )
         internal = dist.to_internal(value)
-        self.study._storage.set_trial_param(self._trial_id, name, internal, dist)
+        self._core.storage.set_trial_param(self._trial_id, name, internal, dist)
         value = dist.to_external(internal)
         params[name] = value
         self._distributions[name] = dist
@@ -201,7 +203,7 @@ class Trial:
         if step < 0:
             raise ValueError(f"step must be >= 0, got {step}.")
         step = int(step)
-        n_objectives = len(self.study._directions)
+        n_objectives = len(self._core.directions)
         values = convert_report(value, n_objectives)
         if step in self._intermediate:
             warnings.warn(
@@ -210,7 +212,7 @@ class Trial:
                 stacklevel=2,
             )
             return
-        self.study._storage.set_trial_intermediate_value(self._trial_id, step, values)
+        self._core.storage.set_trial_intermediate_value(self._trial_id, step, values)
         self._intermediate[step] = values[0] if n_objectives == 1 else values
 
     def should_prune(self) -> bool:
@@ -220,10 +222,10 @@ class Trial:
         answer when the scheduler *pauses* the trial (:attr:`paused` is then true): save a
         checkpoint first (:meth:`save_checkpoint`) so that the trial can resume from it.
         """
-        decision = self.study.scheduler.decide(self.study._history(), self._view)
+        decision = self._core.scheduler.decide(self._core.history(), self._view)
         if decision.action is Action.PRUNE or decision.action is Action.PAUSE:
             if decision.action is Action.PAUSE and not self._paused:
-                self.set_system_attr(PAUSED_AT_ATTR, self._view.last_step)
+                self.set_system_attr(keys.PAUSED_AT, self._view.last_step)
                 self._paused = True
             if decision.reason:
                 self.set_system_attr(PRUNE_REASON_ATTR, decision.reason)
@@ -240,33 +242,43 @@ class Trial:
     def resume_step(self) -> int | None:
         """The last step already done when this trial continues a paused one (the step of
         the checkpoint :meth:`load_checkpoint` returns); ``None`` for a fresh start."""
-        step = self._system_attrs.get(RESUME_STEP_ATTR)
+        step = self._system_attrs.get(keys.RESUME_STEP)
         return None if step is None else int(step)
 
     def save_checkpoint(self, state: Any) -> None:
         """Store the objective's state (bytes as they are, anything else pickled) so that
         a continuation of this trial can resume from it; a later save replaces it."""
-        from ._resume import save_checkpoint
+        self._store_checkpoint(encode_checkpoint(state), self._view.last_step)
 
-        save_checkpoint(self, state)
+    def _store_checkpoint(self, data: bytes, step: int | None) -> None:
+        """Store an encoded checkpoint taken at ``step`` (the last step it includes)."""
+        store_checkpoint(self._core.storage, self._trial_id, data, step)
+        self._system_attrs[keys.CHECKPOINT_STEP] = step
 
     def load_checkpoint(self) -> Any:
         """The state saved by this trial, else by the trial it resumes; ``None`` if none."""
-        from ._resume import load_checkpoint
-
-        return load_checkpoint(self)
+        number, _ = checkpoint_source(self._view)
+        if number is None:
+            return None
+        core = self._core
+        trial_id = (
+            self._trial_id
+            if number == self.number
+            else core.storage.get_trial_id_from_number(core.study_id, number)
+        )
+        return load_stored_checkpoint(core.storage, trial_id)
 
     # -- attributes -----------------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serialisable value to this trial."""
         _check_json(key, value)
-        self.study._storage.set_trial_user_attr(self._trial_id, key, value)
+        self._core.storage.set_trial_user_attr(self._trial_id, key, value)
         self._user_attrs[key] = value
 
     def set_system_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serialisable value for the library's own use."""
         _check_json(key, value)
-        self.study._storage.set_trial_system_attr(self._trial_id, key, value)
+        self._core.storage.set_trial_system_attr(self._trial_id, key, value)
         self._system_attrs[key] = value
 
     @property

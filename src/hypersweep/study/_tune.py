@@ -18,19 +18,14 @@ from ..samplers import Sampler
 from ..schedulers import Scheduler
 from ..space import flatten_space, unflatten
 from ..storage import Storage
-from ..trial import FrozenTrial, TrialState
+from ..trial import FrozenTrial, TrialState, keys
 from ._api import create_study
-from ._resume import (
-    CHECKPOINT_STEP_ATTR,
-    encode_checkpoint,
-    load_stored_checkpoint,
-    store_checkpoint,
-)
+from ._checkpoints import encode_checkpoint, load_stored_checkpoint
 from ._trial import Trial
 from ._values import unwrap_0d
 from .study import Study
 
-METRICS_ATTR = "metrics"
+METRICS_ATTR = keys.METRICS
 
 
 @dataclass
@@ -49,7 +44,7 @@ class _Session:
     def store_snapshot(self) -> None:
         if self.snapshot is not None:
             step, data = self.snapshot
-            store_checkpoint(self.trial, data, step)
+            self.trial._store_checkpoint(data, step)
             self.snapshot = None
 
 
@@ -352,10 +347,11 @@ def _flat_point(point: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _load_checkpoint(study: Study, trial: FrozenTrial) -> Any:
-    if CHECKPOINT_STEP_ATTR not in trial.system_attrs:
+    if keys.CHECKPOINT_STEP not in trial.system_attrs:
         return None
-    trial_id = study._storage.get_trial_id_from_number(study._study_id, trial.number)
-    return load_stored_checkpoint(study, trial_id)
+    storage = study.storage
+    trial_id = storage.get_trial_id_from_number(study._study_id, trial.number)
+    return load_stored_checkpoint(storage, trial_id)
 
 
 __all__ = ["TrialState", "TuneResult", "get_checkpoint", "report", "tune"]

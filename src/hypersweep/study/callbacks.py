@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Container
 from typing import TYPE_CHECKING
 
-from ..trial import FrozenTrial, TrialState
+from ..trial import FrozenTrial, TrialState, keys
 
 if TYPE_CHECKING:
     from .study import Study
@@ -34,13 +34,13 @@ class MaxTrialsCallback:
         self.states = states
 
     def __call__(self, study: Study, trial: FrozenTrial) -> None:
-        if study._storage.get_n_trials(study._study_id, self.states) >= self.n_trials:
+        if study.storage.get_n_trials(study._study_id, self.states) >= self.n_trials:
             study.stop()
 
 
-RETRY_OF_ATTR = "retry_of"
-RETRY_COUNT_ATTR = "retry_count"
-RETRIED_FROM_ATTR = "retried_from"
+RETRY_OF_ATTR = keys.RETRY_OF
+RETRY_COUNT_ATTR = keys.RETRY_COUNT
+RETRIED_FROM_ATTR = keys.RETRIED_FROM
 
 
 class RetryFailedTrialCallback:
@@ -68,7 +68,7 @@ class RetryFailedTrialCallback:
         if self.max_retry is not None and count >= self.max_retry:
             return
         # Parameters a dead worker never flushed are still known if they were enqueued.
-        params = {**(trial.system_attrs.get("fixed_params") or {}), **trial.params}
+        params = {**(trial.system_attrs.get(keys.FIXED_PARAMS) or {}), **trial.params}
         study._enqueue_retry(
             params,
             {

@@ -10,23 +10,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import numpy as np
-
-from .._internal.rng import stream
 from .._internal.spec import RecordsArguments
-from ..samplers import Sampler
+from ..samplers import RandomFractionSampler, Sampler
 from ..samplers.tpe import TPESampler
 from ..schedulers import Scheduler
-from ..schedulers._rungs import ACTIVE, LineageTable
 from ..schedulers.hyperband import HyperBandScheduler
-from ..space import Distribution, SearchSpace
-from ..trial import FrozenTrial, History
+from ..trial import History
+from ..trial.lineage import LineageStatus, LineageTable
 
 __all__ = ["LargestBudgetObservations", "Pairing", "RandomFractionSampler", "bohb"]
-
-_RANDOM_STREAM = 0xB0B  # the key of the stream that decides which trials are random
 
 
 class Pairing(NamedTuple):
@@ -109,89 +103,15 @@ class LargestBudgetObservations(RecordsArguments):
                 if self.stopped_as_bad:
                     worst = history.sign(0) * math.inf
                     for lin in table.configs:
-                        if lin.status != ACTIVE and not lin.reached(budget) and lin.latest:
+                        if (
+                            lin.status is not LineageStatus.ACTIVE
+                            and not lin.reached(budget)
+                            and lin.latest
+                        ):
                             out[lin.latest.number] = worst
                 return out
         self._reached = 0
         return {}
-
-
-class RandomFractionSampler(Sampler):
-    """Draw a ``fraction`` of the trials uniformly at random and the others from ``inner``.
-
-    Which trials are random is a function of the seed and the trial number, so every worker
-    agrees. BOHB keeps a third of its configurations random, which bounds how much worse
-    than HyperBand it can get when the model misleads it.
-
-    >>> import hypersweep as hs
-    >>> s = RandomFractionSampler(hs.samplers.RandomSampler(seed=0), fraction=0.5)
-    >>> study = hs.create_study(sampler=s)
-    >>> study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4)
-    >>> len(study.trials)
-    4
-    """
-
-    def __init__(self, inner: Sampler, fraction: float) -> None:
-        if not isinstance(inner, Sampler):
-            raise TypeError(f"inner must be a Sampler, got {type(inner).__name__}.")
-        if not (isinstance(fraction, (int, float)) and 0.0 <= fraction <= 1.0):
-            raise ValueError(f"fraction must be a number in [0, 1], got {fraction!r}.")
-        if inner.shared_state_key is not None:
-            raise ValueError("RandomFractionSampler cannot wrap a sampler with shared state.")
-        super().__init__(inner.seed)
-        self.inner = inner
-        self.fraction = float(fraction)
-
-    def is_random(self, number: int) -> bool:
-        """Whether trial ``number`` is drawn at random."""
-        if self.fraction <= 0.0:
-            return False
-        return bool(stream(self.seed, number, _RANDOM_STREAM).random() < self.fraction)
-
-    def trial_rng(self, trial_number: int) -> np.random.Generator:
-        return self.inner.trial_rng(trial_number)
-
-    def start_trial(
-        self, history: History, trial: FrozenTrial, rng: np.random.Generator
-    ) -> dict[str, Any]:
-        if self.is_random(trial.number):
-            return {}
-        return dict(self.inner.start_trial(history, trial, rng))
-
-    def infer_relative_search_space(self, history: History, trial: FrozenTrial) -> SearchSpace:
-        if self.is_random(trial.number):
-            return {}
-        return self.inner.infer_relative_search_space(history, trial)
-
-    def sample_relative(
-        self,
-        history: History,
-        trial: FrozenTrial,
-        search_space: SearchSpace,
-        rng: np.random.Generator,
-    ) -> dict[str, Any]:
-        return self.inner.sample_relative(history, trial, search_space, rng)
-
-    def sample_independent(
-        self,
-        history: History,
-        trial: FrozenTrial,
-        name: str,
-        distribution: Distribution,
-        rng: np.random.Generator,
-    ) -> Any:
-        if self.is_random(trial.number):
-            return distribution.from_unit_scalar(rng.random())
-        return self.inner.sample_independent(history, trial, name, distribution, rng)
-
-    def is_exhausted(self, history: History) -> bool:
-        return self.inner.is_exhausted(history)
-
-    def check_directions(self, n_objectives: int) -> None:
-        self.inner.check_directions(n_objectives)
-
-    def __repr__(self) -> str:
-        return f"RandomFractionSampler({self.inner!r}, fraction={self.fraction})"
 
 
 def bohb(

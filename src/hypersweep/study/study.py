@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._internal.exceptions import UpdateFinishedTrialError
-from .._internal.logging import get_logger
+from .._internal.spec import NotStorable, decode, encode
 from ..algorithms import non_dominated_mask
 from ..executors import Executor
 from ..samplers import Sampler
@@ -17,15 +16,16 @@ from ..schedulers import Scheduler
 from ..space import Distribution
 from ..storage import Storage
 from ..trial import FrozenTrial, History, StudyDirection, TrialState
-from ._lease import heartbeater
+from ._core import StudyCore
+from ._lease import reap_stale_trials
+from ._optimize import StudyFactory, run_optimize
+from ._promotions import resume_promoted
 from ._spec import SPEC_ATTR
 from ._trial import Trial
-from ._values import convert_values
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_logger = get_logger("study")
 ObjectiveFn = Callable[[Trial], Any]
 CallbackFn = Callable[["Study", FrozenTrial], None]
 
@@ -52,37 +52,58 @@ class Study:
         scheduler: Scheduler,
     ) -> None:
         self.study_name = study_name
-        self._storage = storage
-        self._study_id = storage.get_study_id_from_name(study_name)
-        self._directions = storage.get_study_directions(self._study_id)
+        self._core = StudyCore(self, study_name, storage, sampler, scheduler)
+
+    @property
+    def sampler(self) -> Sampler:
+        """The sampler: which configuration to try next."""
+        return self._core.sampler
+
+    @sampler.setter
+    def sampler(self, sampler: Sampler) -> None:
         if not isinstance(sampler, Sampler):
             raise TypeError(f"sampler must be a hypersweep Sampler, got {type(sampler).__name__}.")
+        sampler.check_directions(len(self._core.directions))
+        self._core.sampler = sampler
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """The scheduler: how much budget each trial gets."""
+        return self._core.scheduler
+
+    @scheduler.setter
+    def scheduler(self, scheduler: Scheduler) -> None:
         if not isinstance(scheduler, Scheduler):
             raise TypeError(
                 f"scheduler must be a hypersweep Scheduler, got {type(scheduler).__name__}."
             )
-        sampler.check_directions(len(self._directions))
-        scheduler.check_directions(len(self._directions))
-        self.sampler = sampler
-        self.scheduler = scheduler
-        self._sampler_lock = threading.RLock()
-        self._stop_flag = False
-        self._optimizing = 0
+        scheduler.check_directions(len(self._core.directions))
+        self._core.scheduler = scheduler
+
+    # Optuna-style integrations read these two; hypersweep's own code uses the core.
+    @property
+    def _storage(self) -> Storage:
+        return self._core.storage
+
+    @property
+    def _study_id(self) -> int:
+        return self._core.study_id
 
     # -- identity ---------------------------------------------------------------------------
     @property
     def directions(self) -> list[StudyDirection]:
         """One direction per objective."""
-        return list(self._directions)
+        return list(self._core.directions)
 
     @property
     def direction(self) -> StudyDirection:
         """The direction of a single-objective study."""
-        if len(self._directions) != 1:
+        directions = self._core.directions
+        if len(directions) != 1:
             raise RuntimeError(
                 "This study has several objectives; use `directions` instead of `direction`."
             )
-        return self._directions[0]
+        return directions[0]
 
     @property
     def pruner(self) -> Scheduler:
@@ -92,17 +113,16 @@ class Study:
     @property
     def storage(self) -> Storage:
         """The storage this study lives in."""
-        return self._storage
+        return self._core.storage
 
     def _history(self) -> History:
-        storage, study_id = self._storage, self._study_id
-        return History(self._directions, lambda: storage.get_all_trials(study_id))
+        return self._core.history()
 
     # -- trials -----------------------------------------------------------------------------
     @property
     def trials(self) -> list[FrozenTrial]:
         """All trials, ordered by number."""
-        return self._storage.get_all_trials(self._study_id)
+        return self._core.storage.get_all_trials(self._core.study_id)
 
     def get_trials(
         self, deepcopy: bool = True, states: Container[TrialState] | None = None
@@ -111,12 +131,12 @@ class Study:
 
         Trials are immutable records, so ``deepcopy`` is accepted and has no effect.
         """
-        return self._storage.get_all_trials(self._study_id, states)
+        return self._core.storage.get_all_trials(self._core.study_id, states)
 
     @property
     def best_trial(self) -> FrozenTrial:
         """The best COMPLETE trial of a single-objective study."""
-        if len(self._directions) != 1:
+        if len(self._core.directions) != 1:
             raise RuntimeError(
                 "A multi-objective study has no single best trial; use `best_trials` "
                 "(the Pareto front)."
@@ -125,7 +145,7 @@ class Study:
         if not completed:
             raise ValueError("No trials are completed yet.")
         key: Callable[[FrozenTrial], float] = lambda t: t.values[0]  # type: ignore[index]  # noqa: E731
-        if self._directions[0] is StudyDirection.MAXIMIZE:
+        if self._core.directions[0] is StudyDirection.MAXIMIZE:
             return max(completed, key=key)
         return min(completed, key=key)
 
@@ -147,7 +167,9 @@ class Study:
         completed = self.get_trials(states=(TrialState.COMPLETE,))
         if not completed:
             return []
-        signs = np.array([1.0 if d is StudyDirection.MINIMIZE else -1.0 for d in self._directions])
+        signs = np.array(
+            [1.0 if d is StudyDirection.MINIMIZE else -1.0 for d in self._core.directions]
+        )
         losses = np.array([t.values for t in completed], dtype=float) * signs
         mask = non_dominated_mask(losses)
         return [t for t, keep in zip(completed, mask, strict=False) if keep]
@@ -156,22 +178,22 @@ class Study:
     @property
     def user_attrs(self) -> dict[str, Any]:
         """The study's user attributes."""
-        return self._storage.get_study_user_attrs(self._study_id)
+        return self._core.storage.get_study_user_attrs(self._core.study_id)
 
     @property
     def system_attrs(self) -> dict[str, Any]:
         """The study's system attributes (without the stored sampler/scheduler specification)."""
-        attrs = self._storage.get_study_system_attrs(self._study_id)
+        attrs = self._core.storage.get_study_system_attrs(self._core.study_id)
         attrs.pop(SPEC_ATTR, None)
         return attrs
 
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serialisable value to the study."""
-        self._storage.set_study_user_attr(self._study_id, key, value)
+        self._core.storage.set_study_user_attr(self._core.study_id, key, value)
 
     def set_system_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serialisable value for the library's own use."""
-        self._storage.set_study_system_attr(self._study_id, key, value)
+        self._core.storage.set_study_system_attr(self._core.study_id, key, value)
 
     # -- ask and tell ------------------------------------------------------------------------
     def ask(self, fixed_distributions: Mapping[str, Distribution] | None = None) -> Trial:
@@ -181,45 +203,16 @@ class Study:
         the loop itself can read them from ``trial.params``. With a scheduler that pauses
         trials, a promoted paused trial is resumed first (``trial.resume_step`` is set).
         """
-        from ._resume import pauses_trials, resume_promoted
-
-        trial = resume_promoted(self) if pauses_trials(self) else None
-        if trial is None:
-            trial = self._start_trial(None)
+        core = self._core
+        trial = resume_promoted(core) or core.start_trial(None)
         assert trial is not None
         try:
             for name, dist in (fixed_distributions or {}).items():
                 trial._suggest(name, dist)
         except BaseException as exc:
-            self._fail_at_start(trial, exc)
+            core.fail_at_start(trial, exc)
             raise
         return trial
-
-    def _start_trial(self, max_trials: int | None) -> Trial | None:
-        frozen = self._storage.start_trial(self._study_id, max_trials)
-        if frozen is None:
-            return None
-        trial = Trial(self, frozen)
-        beat = heartbeater(self._storage)
-        if beat is not None:
-            beat.add(trial._trial_id)
-        try:
-            trial._start()
-        except BaseException as exc:
-            self._fail_at_start(trial, exc)
-            raise
-        return trial
-
-    def _fail_at_start(self, trial: Trial, exc: BaseException) -> None:
-        self._finish(
-            trial._trial_id, trial.number, TrialState.FAIL, None, f"{type(exc).__name__}: {exc}"
-        )
-
-    def _ask_unless_exhausted(self, max_trials: int | None = None) -> Trial | None:
-        with self._sampler_lock:
-            if self.sampler.is_exhausted(self._history()):
-                return None
-            return self._start_trial(max_trials)
 
     def tell(
         self,
@@ -246,7 +239,7 @@ class Study:
             raise ValueError(f"tell() takes COMPLETE, PRUNED or FAIL, got {state.name}.")
         if state is TrialState.FAIL and values is not None:
             raise ValueError("A FAIL trial has no values; call tell(trial, state=FAIL).")
-        return self._finish(trial_id, number, state, values, None, skip_if_finished)
+        return self._core.finish(trial_id, number, state, values, None, skip_if_finished)
 
     def _resolve_trial(self, trial: Trial | int) -> tuple[int, int]:
         if isinstance(trial, Trial):
@@ -255,44 +248,7 @@ class Study:
             return trial._trial_id, trial.number
         if isinstance(trial, bool) or not isinstance(trial, int):
             raise TypeError(f"tell() takes a Trial or a trial number, got {type(trial).__name__}.")
-        return self._storage.get_trial_id_from_number(self._study_id, trial), trial
-
-    def _finish(
-        self,
-        trial_id: int,
-        number: int,
-        state: TrialState,
-        values: Any,
-        reason: str | None,
-        skip_if_finished: bool = False,
-        exc_info: BaseException | None = None,
-    ) -> FrozenTrial:
-        """Record the end of a trial and log it (a failure with ``exc_info``'s traceback)."""
-        converted: tuple[float, ...] | None = None
-        if state is TrialState.COMPLETE:
-            converted, problem = convert_values(values, len(self._directions))
-            if problem is not None:
-                state, reason = TrialState.FAIL, problem
-        elif state is TrialState.PRUNED and len(self._directions) == 1:
-            reports = self._storage.get_trial(trial_id).intermediate_values
-            if reports:
-                last = reports[max(reports)]
-                converted = (float(last),) if last == last else None  # NaN: no value
-        beat = heartbeater(self._storage)
-        if beat is not None:
-            beat.remove(trial_id)
-        if not self._storage.finish_trial(trial_id, state, converted, reason):
-            if skip_if_finished:
-                return self._storage.get_trial(trial_id)
-            raise UpdateFinishedTrialError(
-                f"Trial {number} has already finished and cannot be told again "
-                "(pass skip_if_finished=True to ignore this)."
-            )
-        if state is TrialState.FAIL:
-            _logger.warning("Trial %d failed: %s", number, reason, exc_info=exc_info)
-        elif _logger.isEnabledFor(20):
-            _logger.info("Trial %d finished (%s) with values %s.", number, state.name, converted)
-        return self._storage.get_trial(trial_id)
+        return self._core.storage.get_trial_id_from_number(self._core.study_id, trial), trial
 
     # -- queue and import --------------------------------------------------------------------
     def enqueue_trial(
@@ -308,10 +264,10 @@ class Study:
         """
         if not isinstance(params, Mapping):
             raise TypeError(f"params must be a dict, got {type(params).__name__}.")
-        self._storage.enqueue_trial(self._study_id, params, user_attrs, skip_if_exists)
+        self._core.storage.enqueue_trial(self._core.study_id, params, user_attrs, skip_if_exists)
 
     def _enqueue_retry(self, params: Mapping[str, Any], system_attrs: Mapping[str, Any]) -> None:
-        self._storage.enqueue_trial(self._study_id, params, None, False, system_attrs)
+        self._core.storage.enqueue_trial(self._core.study_id, params, None, False, system_attrs)
 
     def add_trial(self, trial: FrozenTrial) -> None:
         """Add a finished trial made elsewhere (see :func:`hypersweep.create_trial`)."""
@@ -319,12 +275,12 @@ class Study:
             raise TypeError(f"add_trial takes a FrozenTrial, got {type(trial).__name__}.")
         if trial.state is TrialState.RUNNING:
             raise ValueError("add_trial takes finished or WAITING trials, not RUNNING ones.")
-        if trial.values is not None and len(trial.values) != len(self._directions):
+        if trial.values is not None and len(trial.values) != len(self._core.directions):
             raise ValueError(
                 f"The trial has {len(trial.values)} values but the study has "
-                f"{len(self._directions)} objectives."
+                f"{len(self._core.directions)} objectives."
             )
-        self._storage.create_new_trial(self._study_id, template=trial)
+        self._core.storage.create_new_trial(self._core.study_id, template=trial)
 
     def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
         """Add several finished trials."""
@@ -366,10 +322,9 @@ class Study:
         objective picklable). ``max_trials`` stops once the study holds that many started
         trials in all, counting every worker and earlier calls — an exact, study-wide budget.
         """
-        from ._optimize import run_optimize
-
         run_optimize(
-            self,
+            self._core,
+            self._factory,
             func,
             n_trials=n_trials,
             timeout=timeout,
@@ -385,12 +340,29 @@ class Study:
 
     def stop(self) -> None:
         """Finish the running trials and start no more (call it from an objective or callback)."""
-        if not self._optimizing:
+        if not self._core.optimizing:
             raise RuntimeError(
                 "Study.stop() only works while optimize() runs: call it from the objective "
                 "or a callback."
             )
-        self._stop_flag = True
+        self._core.stop_flag = True
+
+    def fail_stale_trials(self, grace_period: float | None = None) -> list[int]:
+        """FAIL the RUNNING trials whose worker stopped heartbeating for ``grace_period``
+        seconds (default: the storage's), run the storage's ``failed_trial_callback`` on
+        each, and return their numbers. Workers do this by themselves while they run."""
+        return reap_stale_trials(self._core, grace_period)
+
+    def _factory(self) -> StudyFactory:
+        """How a worker in another process rebuilds this study (see :class:`_PortableRole`)."""
+        core = self._core
+        return StudyFactory(
+            _rebuild,
+            self.study_name,
+            core.storage,
+            _PortableRole.of(core.sampler, "sampler"),
+            _PortableRole.of(core.scheduler, "scheduler"),
+        )
 
     def trials_dataframe(
         self,
@@ -414,3 +386,30 @@ class Study:
 
     def __repr__(self) -> str:
         return f"Study(name={self.study_name!r}, directions={self.directions})"
+
+
+@dataclass(frozen=True)
+class _PortableRole:
+    """A sampler or scheduler on its way to another process: its specification (the one the
+    study stores, so a worker rebuilds it exactly as ``load_study`` does), or the object
+    itself, pickled, when it has none (arguments that are not JSON-able)."""
+
+    spec: Any = None
+    obj: Any = None
+
+    @classmethod
+    def of(cls, role: Any, where: str) -> _PortableRole:
+        try:
+            return cls(spec=encode(role, where))
+        except NotStorable:
+            return cls(obj=role)
+
+    def rebuild(self) -> Any:
+        return self.obj if self.spec is None else decode(self.spec)
+
+
+def _rebuild(
+    study_name: str, storage: Storage, sampler: _PortableRole, scheduler: _PortableRole
+) -> StudyCore:
+    """The core of study ``study_name`` rebuilt in a worker process (a ``StudyFactory``)."""
+    return Study(study_name, storage, sampler.rebuild(), scheduler.rebuild())._core

@@ -1,0 +1,177 @@
+"""The state every part of one study object shares, and the operations on it.
+
+:class:`StudyCore` is what the live :class:`~hypersweep.study.Trial`, the worker loop, pause
+and resume, and leases work on: the storage and the study's id in it, the directions, the
+sampler and scheduler, the sampler lock and the stop flag. The public
+:class:`~hypersweep.study.Study` is a facade over one core; only the core starts and finishes
+trials, so nothing below the facade needs the facade's private attributes.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from .._internal.exceptions import UpdateFinishedTrialError
+from .._internal.logging import get_logger
+from .._internal.signals import interrupt_reason, interrupts_deferred
+from ..samplers import Sampler
+from ..schedulers import Scheduler
+from ..storage import Storage
+from ..trial import FrozenTrial, History, StudyDirection, TrialState
+from ._lease import heartbeater
+from ._trial import Trial
+from ._values import convert_values
+
+if TYPE_CHECKING:
+    from .study import Study
+
+_logger = get_logger("study")
+
+
+class StudyCore:
+    """One study's storage, roles and run state (see the module docstring)."""
+
+    def __init__(
+        self,
+        study: Study,
+        study_name: str,
+        storage: Storage,
+        sampler: Sampler,
+        scheduler: Scheduler,
+    ) -> None:
+        #: The facade objectives, callbacks and trials see (``trial.study``).
+        self.study = study
+        self.study_name = study_name
+        self.storage = storage
+        self.study_id = storage.get_study_id_from_name(study_name)
+        self.directions: tuple[StudyDirection, ...] = tuple(
+            storage.get_study_directions(self.study_id)
+        )
+        if not isinstance(sampler, Sampler):
+            raise TypeError(f"sampler must be a hypersweep Sampler, got {type(sampler).__name__}.")
+        if not isinstance(scheduler, Scheduler):
+            raise TypeError(
+                f"scheduler must be a hypersweep Scheduler, got {type(scheduler).__name__}."
+            )
+        sampler.check_directions(len(self.directions))
+        scheduler.check_directions(len(self.directions))
+        self.sampler = sampler
+        self.scheduler = scheduler
+        self.sampler_lock = threading.RLock()
+        #: Set by ``Study.stop()`` (and the failure check): workers start no more trials.
+        self.stop_flag = False
+        #: How many ``optimize`` calls run on this object now (``stop()`` needs one).
+        self.optimizing = 0
+        self._running: dict[int, Trial] = {}  # started here and not finished, by trial id
+        self._running_lock = threading.Lock()
+
+    def history(self) -> History:
+        """A lazy read-only view of the study's trials (what samplers and schedulers see)."""
+        storage, study_id = self.storage, self.study_id
+        return History(self.directions, lambda: storage.get_all_trials(study_id))
+
+    # -- starting trials ----------------------------------------------------------------------
+    def attach(self, frozen: FrozenTrial) -> Trial:
+        """The live handle of the RUNNING record ``frozen``, kept alive by the heartbeat and
+        known to :meth:`fail_running` until it finishes.
+
+        Call it inside :func:`interrupts_deferred` with the write that created ``frozen``,
+        so that an interrupt cannot leave a RUNNING record nobody knows about.
+        """
+        trial = Trial(self, frozen)
+        with self._running_lock:
+            self._running[trial._trial_id] = trial
+        beat = heartbeater(self.storage)
+        if beat is not None:
+            beat.add(trial._trial_id)
+        return trial
+
+    def running_ids(self) -> set[int]:
+        """The ids of the trials this object started and has not finished."""
+        with self._running_lock:
+            return set(self._running)
+
+    def fail_running(self, exc: BaseException, keep: set[int] | None = None) -> None:
+        """Record the trials this object started (except those in ``keep``) as interrupted
+        by ``exc``; those already finished are left as they are."""
+        with self._running_lock:
+            trials = [t for i, t in self._running.items() if keep is None or i not in keep]
+        for trial in trials:
+            self.finish(
+                trial._trial_id,
+                trial.number,
+                TrialState.FAIL,
+                None,
+                interrupt_reason(exc),
+                skip_if_finished=True,
+            )
+
+    def start_trial(self, max_trials: int | None) -> Trial | None:
+        """Start the next trial (an enqueued one first) and run the sampler's trial hooks;
+        ``None`` when the study already holds ``max_trials`` started trials."""
+        with interrupts_deferred():
+            frozen = self.storage.start_trial(self.study_id, max_trials)
+            if frozen is None:
+                return None
+            trial = self.attach(frozen)
+        try:
+            trial._start()
+        except BaseException as exc:
+            self.fail_at_start(trial, exc)
+            raise
+        return trial
+
+    def ask_unless_exhausted(self, max_trials: int | None = None) -> Trial | None:
+        """:meth:`start_trial`, or ``None`` when the sampler has nothing left to propose."""
+        with self.sampler_lock:
+            if self.sampler.is_exhausted(self.history()):
+                return None
+            return self.start_trial(max_trials)
+
+    def fail_at_start(self, trial: Trial, exc: BaseException) -> None:
+        self.finish(
+            trial._trial_id, trial.number, TrialState.FAIL, None, f"{type(exc).__name__}: {exc}"
+        )
+
+    # -- finishing trials ---------------------------------------------------------------------
+    def finish(
+        self,
+        trial_id: int,
+        number: int,
+        state: TrialState,
+        values: Any,
+        reason: str | None,
+        skip_if_finished: bool = False,
+        exc_info: BaseException | None = None,
+    ) -> FrozenTrial:
+        """Record the end of a trial and log it (a failure with ``exc_info``'s traceback)."""
+        converted: tuple[float, ...] | None = None
+        if state is TrialState.COMPLETE:
+            converted, problem = convert_values(values, len(self.directions))
+            if problem is not None:
+                state, reason = TrialState.FAIL, problem
+        elif state is TrialState.PRUNED and len(self.directions) == 1:
+            reports = self.storage.get_trial(trial_id).intermediate_values
+            if reports:
+                last = reports[max(reports)]
+                converted = (float(last),) if last == last else None  # NaN: no value
+        beat = heartbeater(self.storage)
+        if beat is not None:
+            beat.remove(trial_id)
+        with interrupts_deferred():
+            recorded = self.storage.finish_trial(trial_id, state, converted, reason)
+            with self._running_lock:
+                self._running.pop(trial_id, None)
+        if not recorded:
+            if skip_if_finished:
+                return self.storage.get_trial(trial_id)
+            raise UpdateFinishedTrialError(
+                f"Trial {number} has already finished and cannot be told again "
+                "(pass skip_if_finished=True to ignore this)."
+            )
+        if state is TrialState.FAIL:
+            _logger.warning("Trial %d failed: %s", number, reason, exc_info=exc_info)
+        elif _logger.isEnabledFor(20):
+            _logger.info("Trial %d finished (%s) with values %s.", number, state.name, converted)
+        return self.storage.get_trial(trial_id)
