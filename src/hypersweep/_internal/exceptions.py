@@ -53,5 +53,11 @@ class TerminatedBySignal(SystemExit):
     def __init__(self) -> None:
         super().__init__(143)
 
+    def __reduce__(self) -> tuple[type[TerminatedBySignal], tuple[()]]:
+        # A worker process sends it back to the parent: unpickling must not fail, or the
+        # process pool counts the worker as crashed and the others are killed before they
+        # record their trials.
+        return (type(self), ())
+
     def __str__(self) -> str:
         return "SIGTERM"
