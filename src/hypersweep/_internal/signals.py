@@ -43,22 +43,35 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
     _raise(KeyboardInterrupt())
 
 
-@contextlib.contextmanager
-def interrupts_deferred() -> Iterator[None]:
-    """Inside, an interrupt that :func:`sigterm_raises` turns into an exception waits
-    until the block ends (in the main thread; other threads get no signals)."""
-    global _deferring, _pending
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    _deferring += 1
-    try:
-        yield
-    finally:
+class _Deferred:
+    """The context manager :func:`interrupts_deferred` returns (a plain class: it runs twice
+    per trial, so it avoids the cost of a generator-based one)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _deferring
+        if threading.get_ident() == _MAIN_THREAD_ID:
+            _deferring += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _deferring, _pending
+        if threading.get_ident() != _MAIN_THREAD_ID:
+            return
         _deferring -= 1
         if not _deferring and _pending is not None:
-            exc, _pending = _pending, None
-            raise exc
+            pending, _pending = _pending, None
+            raise pending
+
+
+_MAIN_THREAD_ID = threading.main_thread().ident
+_DEFERRED = _Deferred()
+
+
+def interrupts_deferred() -> _Deferred:
+    """Inside, an interrupt that :func:`sigterm_raises` turns into an exception waits
+    until the block ends (in the main thread; other threads get no signals)."""
+    return _DEFERRED
 
 
 @contextlib.contextmanager

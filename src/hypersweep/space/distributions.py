@@ -195,14 +195,15 @@ class FloatDistribution(BaseDistribution):
         return _floats(np.clip(self.low + u * (self.high - self.low), self.low, self.high))
 
     def from_unit_scalar(self, u: float) -> float:
-        low, high, step, n = self.low, self.high, self.step, self.n_levels()
+        low, high, step = self.low, self.high, self.step
         if self.log:
             lo = math.log(low)
             v = math.exp(lo + u * (math.log(high) - lo))
-        elif step is not None and n is not None:
-            v = _grid_value(low, min(math.floor(u * n), n - 1), step)
-        else:
+        elif step is None:  # the common case first: no level count to compute
             v = low + u * (high - low)
+        else:
+            n = round((high - low) / step) + 1  # n_levels(), inlined on this hot path
+            v = _grid_value(low, min(math.floor(u * n), n - 1), step)
         return min(max(v, low), high)
 
 

@@ -25,6 +25,7 @@ from ...space import (
     distribution_from_json,
     distribution_to_json,
 )
+from ...space.encoding import encode_values
 from ...trial import FrozenTrial
 
 FloatArray = npt.NDArray[np.float64]
@@ -99,8 +100,8 @@ def told_point(
     out = np.array(x_tell, dtype=float)
     enc = UnitBoxEncoder(space)
     proposed = enc.decode_row(x_eval)
-    actual = enc.encode_row(trial.params)
-    for j, name in enumerate(enc.names):
-        if trial.params[name] != proposed[name]:
-            out[j] = actual[j]
+    for j, (name, dist) in enumerate(zip(enc.names, enc.dists, strict=True)):
+        value = trial.params[name]
+        if value != proposed[name]:  # rare: encode only the values the trial did not take
+            out[j] = encode_values(dist, [dist.to_internal(value)])[0]
     return out
