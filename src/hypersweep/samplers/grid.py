@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 
 from ..space import Distribution
-from ..trial import FrozenTrial, History, TrialState
+from ..trial import FrozenTrial, History, TrialState, keys
 from .base import Sampler
 
-GRID_ID_ATTR = "grid_id"
+GRID_ID_ATTR = keys.GRID_ID
 
 
 class GridSampler(Sampler):

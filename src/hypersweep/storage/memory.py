@@ -17,10 +17,10 @@ from .._internal.exceptions import (
     UpdateFinishedTrialError,
 )
 from ..space import Distribution, check_compatible
-from ..trial import FrozenTrial, StudyDirection, TrialState
+from ..trial import FrozenTrial, StudyDirection, TrialState, keys
 from .base import Storage, StudyInfo, VersionedState
 
-FIXED_PARAMS_ATTR = "fixed_params"
+FIXED_PARAMS_ATTR = keys.FIXED_PARAMS
 _T = TypeVar("_T")
 
 

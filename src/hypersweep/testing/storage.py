@@ -16,7 +16,7 @@ from .._internal.exceptions import (
 )
 from ..space import CategoricalDistribution, FloatDistribution, IntDistribution
 from ..storage import Storage
-from ..trial import FrozenTrial, StudyDirection, TrialState, create_trial
+from ..trial import FrozenTrial, StudyDirection, TrialState, create_trial, keys
 from ._assert import ConformanceError, expect
 
 MIN = (StudyDirection.MINIMIZE,)
@@ -228,7 +228,7 @@ def _queue(storage: Storage) -> None:
     popped = storage.pop_waiting_trial(study)
     expect(popped is not None and popped.state is TrialState.RUNNING, "pop makes RUNNING")
     assert popped is not None
-    expect(popped.system_attrs.get("fixed_params") == {"x": 0.1}, "the oldest waiting first")
+    expect(popped.system_attrs.get(keys.FIXED_PARAMS) == {"x": 0.1}, "the oldest waiting first")
     expect(popped.user_attrs == {"tag": "a"}, "enqueued user attrs")
     second = storage.pop_waiting_trial(study)
     expect(second is not None and second.number == 1, "then the next one")

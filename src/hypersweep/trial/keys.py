@@ -42,6 +42,10 @@ GRID_ID = "grid_id"
 TPE_PLANNED = "hypersweep.tpe.planned"
 #: The GP sampler's record of the model behind a proposal.
 GP_MODEL = "gp:model"
+#: CMA-ES's record of a proposal (run, generation, slot, point).
+CMAES_PROPOSAL = "hypersweep.cmaes"
+#: Gaussian ES's record of a proposal.
+GAUSSIAN_ES_PROPOSAL = "hypersweep.gaussian_es"
 #: Every metric a ``hs.tune`` trainable reported, by step.
 METRICS = "metrics"
 #: ``RetryFailedTrialCallback``: the first failed trial of a chain of retries.
@@ -81,6 +85,8 @@ TRIAL_SYSTEM_ATTRS = frozenset(
         GRID_ID,
         TPE_PLANNED,
         GP_MODEL,
+        CMAES_PROPOSAL,
+        GAUSSIAN_ES_PROPOSAL,
         METRICS,
         RETRY_OF,
         RETRY_COUNT,

@@ -10,7 +10,7 @@ import numpy as np
 
 from ...algorithms.es import make_cma, warm_start
 from ...space import CategoricalDistribution, SearchSpace, UnitBoxEncoder
-from ...trial import FrozenTrial, History, TrialState
+from ...trial import FrozenTrial, History, TrialState, keys
 from ..base import Sampler
 from .population import PopulationSampler
 from .space import FloatArray, has_discrete, margin_grid
@@ -74,7 +74,7 @@ class CmaEsSampler(PopulationSampler):
     True
     """
 
-    shared_state_key = "cmaes"
+    shared_state_key = keys.CMAES_STATE
 
     def __init__(
         self,

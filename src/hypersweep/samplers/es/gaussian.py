@@ -9,6 +9,7 @@ import numpy as np
 
 from ...algorithms.es import GaussianES
 from ...space import SearchSpace
+from ...trial import keys
 from ..base import Sampler
 from .population import PopulationSampler
 from .space import FloatArray
@@ -41,7 +42,7 @@ class GaussianESSampler(PopulationSampler):
     True
     """
 
-    shared_state_key = "gaussian_es"
+    shared_state_key = keys.GAUSSIAN_ES_STATE
 
     def __init__(
         self,

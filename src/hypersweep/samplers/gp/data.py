@@ -13,13 +13,13 @@ import numpy as np
 from ...algorithms.gp import DimKind, SpaceSpec
 from ...algorithms.gp.kernels import FloatArray
 from ...space import CategoricalDistribution, Distribution, SearchSpace, UnitBoxEncoder
-from ...trial import FrozenTrial, History
+from ...trial import FrozenTrial, History, keys
 
 #: Discrete parameters with more values than this are modelled as continuous.
 MAX_GRID = 4096
 
 #: The system attribute holding the hyperparameters a trial was suggested with.
-RECORD_ATTR = "gp:model"
+RECORD_ATTR = keys.GP_MODEL
 
 
 @dataclass(frozen=True)

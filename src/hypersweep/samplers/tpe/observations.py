@@ -16,12 +16,12 @@ import numpy as np
 
 from ...algorithms.tpe import split_good
 from ...space import Distribution
-from ...trial import FrozenTrial, History, TrialState
+from ...trial import FrozenTrial, History, TrialState, keys
 from .cache import RowKind, StudyCache
 
 #: System attribute holding a trial's planned relative sample while it runs, so that other
 #: workers (threads or processes) count it as pending before the objective suggests it.
-PENDING_ATTR = "hypersweep.tpe.planned"
+PENDING_ATTR = keys.TPE_PLANNED
 
 Observations = Callable[[History], Mapping[int, "float | Sequence[float]"]]
 
