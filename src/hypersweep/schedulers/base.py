@@ -85,6 +85,13 @@ class Scheduler(RecordsArguments):
         asks :meth:`promotions` for paused trials to resume before starting new ones."""
         return False
 
+    @property
+    def fills_population_first(self) -> bool:
+        """Whether free workers should start new configurations while the trial budget lasts
+        before resuming paused ones (population based training: with fewer workers than
+        members, the members then take turns instead of one running to the end first)."""
+        return False
+
     def promotions(self, history: History) -> list[Promotion]:
         """Paused trials to resume now, most urgent first (default none).
 

@@ -229,7 +229,9 @@ class NewTrials:
 
 class ResumingTrials:
     """For schedulers that pause trials: a promoted paused trial first, else a new
-    configuration while the budget lasts, else wait while other trials still run.
+    configuration while the budget lasts, else wait while other trials still run. With
+    ``scheduler.fills_population_first`` (PBT) new configurations come first, so that with
+    fewer workers than members the members take turns.
 
     Waiting uses ``idle()``, the executor's own wait when it has a clock (the simulated
     executor), else polls the storage. Continuations count neither against ``n_trials``
@@ -251,18 +253,14 @@ class ResumingTrials:
 
     def next_trial(self) -> Trial | None:
         core, budget = self._core, self._budget
+        new_first = core.scheduler.fills_population_first
         while budget.active():
             self._reaper.maybe_reap()
-            trial = resume_promoted(core)
-            if trial is None and self._new_configs:
-                if budget.take():
-                    cap = configurations_cap(core.storage, core.study_id, self._config.max_trials)
-                    trial = core.ask_unless_exhausted(cap)
-                    if trial is None:  # sampler exhausted or max_trials reached
-                        budget.give_back()
-                        self._new_configs = False
-                else:
-                    self._new_configs = False
+            trial = self._new_configuration() if new_first else None
+            if trial is None:
+                trial = resume_promoted(core)
+            if trial is None and not new_first:
+                trial = self._new_configuration()
             if trial is not None:
                 self._pause = _POLL_S[0]
                 return trial
@@ -275,6 +273,21 @@ class ResumingTrials:
                 time.sleep(self._pause)
                 self._pause = min(self._pause * 2, _POLL_S[1])
         return None
+
+    def _new_configuration(self) -> Trial | None:
+        """A new configuration while the budget (``n_trials``, ``max_trials``) lasts."""
+        if not self._new_configs:
+            return None
+        core, budget = self._core, self._budget
+        if not budget.take():
+            self._new_configs = False
+            return None
+        cap = configurations_cap(core.storage, core.study_id, self._config.max_trials)
+        trial = core.ask_unless_exhausted(cap)
+        if trial is None:  # sampler exhausted or max_trials reached
+            budget.give_back()
+            self._new_configs = False
+        return trial
 
 
 def policy_for(

@@ -205,6 +205,16 @@ class TuneResult:
         """Every trial of the run."""
         return self.study.trials
 
+    def pbt_schedule(self, trial: FrozenTrial | int | None = None) -> list[tuple[int, Any]]:
+        """The hyperparameter schedule that trained ``trial``'s model (the best trial by
+        default): ``(step, config)`` pairs, each config applying from its step on, across
+        every pause and every clone (population based training's learnt schedule)."""
+        chosen = self.best_trial if trial is None else trial
+        return [
+            (step, unflatten(params, self.constants))
+            for step, params in self.study.pbt_schedule(chosen)
+        ]
+
     @property
     def results(self) -> list[dict[str, Any]]:
         """One dict per trial: ``config``, ``metrics``, ``state`` and ``number``."""

@@ -16,6 +16,7 @@ from ..schedulers import Scheduler
 from ..space import Distribution
 from ..storage import Storage
 from ..trial import FrozenTrial, History, StudyDirection, TrialState
+from ..trial.lineage import schedule as lineage_schedule
 from ._core import StudyCore
 from ._lease import reap_stale_trials
 from ._optimize import StudyFactory, run_optimize
@@ -346,6 +347,22 @@ class Study:
                 "or a callback."
             )
         self._core.stop_flag = True
+
+    def pbt_schedule(self, trial: FrozenTrial | int) -> list[tuple[int, dict[str, Any]]]:
+        """The hyperparameter schedule that trained ``trial``'s state: ``(step, params)``
+        pairs, each set of parameters applying from its step on, following the checkpoint
+        each record loaded (across pauses and population based training's clones).
+
+        >>> import hypersweep as hs
+        >>> study = hs.create_study()
+        >>> study.optimize(lambda t: t.suggest_float("lr", 0.1, 0.2), n_trials=1)
+        >>> [step for step, params in study.pbt_schedule(0)]
+        [0]
+        """
+        number = trial.number if isinstance(trial, FrozenTrial) else trial
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise TypeError(f"trial must be a FrozenTrial or a trial number, got {trial!r}.")
+        return lineage_schedule(self.trials, number)
 
     def fail_stale_trials(self, grace_period: float | None = None) -> list[int]:
         """FAIL the RUNNING trials whose worker stopped heartbeating for ``grace_period``

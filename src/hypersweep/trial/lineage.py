@@ -178,6 +178,51 @@ def continuation_template(
     )
 
 
+def provenance(trials: Iterable[FrozenTrial], number: int) -> list[FrozenTrial]:
+    """The records whose training state trial ``number``'s state comes from, oldest first.
+
+    Each record loaded the checkpoint of the one before it (``checkpoint_of``): across a
+    plain continuation that is the paused record, across a clone the trial it was cloned
+    from. A record that started without a checkpoint begins the chain.
+    """
+    by_number = {t.number: t for t in trials}
+    if number not in by_number:
+        raise ValueError(f"The study has no trial {number}.")
+    chain = [by_number[number]]
+    seen = {number}
+    while True:
+        source = LineageInfo.of(chain[-1]).checkpoint_of
+        if source is None or source in seen or source not in by_number:
+            break
+        seen.add(source)
+        chain.append(by_number[source])
+    chain.reverse()
+    return chain
+
+
+def schedule(trials: Iterable[FrozenTrial], number: int) -> list[tuple[int, dict[str, Any]]]:
+    """The hyperparameter schedule that trained trial ``number``'s state: ``(step, params)``
+    from the step on which each set of parameters applied (PBT's learnt schedule; replayed
+    by ``PBTReplayScheduler``).
+
+    >>> from hypersweep.trial import keys
+    >>> first = FrozenTrial(number=0, state=TrialState.PRUNED, params={"lr": 0.1},
+    ...                     system_attrs={keys.CHECKPOINT_STEP: 4})
+    >>> clone = FrozenTrial(number=2, state=TrialState.COMPLETE, params={"lr": 0.12},
+    ...                     system_attrs={keys.CHECKPOINT_OF: 0, keys.RESUME_STEP: 4})
+    >>> schedule([first, clone], 2)
+    [(0, {'lr': 0.1}), (4, {'lr': 0.12})]
+    """
+    out: list[tuple[int, dict[str, Any]]] = []
+    for record in provenance(trials, number):
+        start = LineageInfo.of(record).resume_step
+        params = dict(record.params)
+        if out and out[-1][1] == params:
+            continue
+        out.append((0 if start is None else start, params))
+    return out
+
+
 def is_continuation(trial: FrozenTrial) -> bool:
     """Whether ``trial`` continues or clones an earlier record (it is not a new
     configuration drawn by the sampler)."""
