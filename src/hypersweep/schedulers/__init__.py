@@ -6,6 +6,9 @@ from .base import CONTINUE, Action, Decision, Scheduler
 from .hyperband import Bracket, HyperBandScheduler
 from .median import MedianScheduler
 from .nop import NopScheduler
+from .pb2 import PB2Scheduler
+from .pbt import PBTScheduler
+from .pbt_replay import PBTReplayScheduler
 from .successive_halving import SuccessiveHalvingScheduler
 
 __all__ = [
@@ -17,6 +20,9 @@ __all__ = [
     "HyperBandScheduler",
     "MedianScheduler",
     "NopScheduler",
+    "PB2Scheduler",
+    "PBTReplayScheduler",
+    "PBTScheduler",
     "Promotion",
     "Scheduler",
     "SuccessiveHalvingScheduler",

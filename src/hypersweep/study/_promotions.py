@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 from .._internal.signals import interrupts_deferred
 from ..storage import Storage
-from ..trial import keys
+from ..trial import FrozenTrial, TrialState, keys
 from ..trial.lineage import Promotion, continuation_template, is_continuation
+from ._checkpoints import encode_checkpoint, load_stored_checkpoint
 
 if TYPE_CHECKING:
     from ._core import StudyCore
@@ -65,11 +66,30 @@ def resume_promoted(core: StudyCore) -> Trial | None:
         return None
     by_number = {t.number: t for t in history.trials}
     paused = by_number[pick.trial_number]
-    source = by_number.get(pick.clone_of) if pick.clone_of is not None else None
+    source = None
+    if pick.clone_of is not None and pick.clone_of in by_number:
+        # Read afresh: a running source may have saved a newer checkpoint since the history.
+        source = core.storage.get_trial(by_number[pick.clone_of].trial_id)
     template = continuation_template(paused, pick, source)
     with interrupts_deferred():
         frozen = core.storage.create_new_trial(core.study_id, template=template)
-        return core.attach(frozen)
+        trial = core.attach(frozen)
+    if source is not None and _may_still_save(source):
+        _pin_checkpoint(core, trial, source)
+    return trial
+
+
+def _may_still_save(source: FrozenTrial) -> bool:
+    """Whether ``source`` is running with a checkpoint of its own, which it may replace."""
+    return source.state is TrialState.RUNNING and keys.CHECKPOINT_STEP in source.system_attrs
+
+
+def _pin_checkpoint(core: StudyCore, clone: Trial, source: FrozenTrial) -> None:
+    """Give ``clone`` its own copy of the running ``source``'s checkpoint, so that the state
+    it loads is the one taken at its ``resume_step``, whatever ``source`` saves later."""
+    state = load_stored_checkpoint(core.storage, source.trial_id)
+    if state is not None:
+        clone._store_checkpoint(encode_checkpoint(state), clone.resume_step)
 
 
 def n_continuations(storage: Storage, study_id: int) -> int:

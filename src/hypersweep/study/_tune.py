@@ -19,6 +19,7 @@ from ..schedulers import Scheduler
 from ..space import flatten_space, unflatten
 from ..storage import Storage
 from ..trial import FrozenTrial, TrialState, keys
+from ..trial.lineage import checkpoint_source
 from ._api import create_study
 from ._checkpoints import encode_checkpoint, load_stored_checkpoint
 from ._trial import Trial
@@ -323,6 +324,12 @@ def tune(
                 raise ValueError("With several metrics the trainable must return a dict of them.")
             session.last = {metrics[0]: returned}
             trial.set_user_attr(METRICS_ATTR, _jsonable(session.last))
+        if not session.last and trial.resume_step is not None:
+            # A continuation whose trainable had nothing left to do (it was paused after its
+            # last step): its result is the metrics it resumed with.
+            resumed = trial.user_attrs.get(METRICS_ATTR)
+            if isinstance(resumed, Mapping) and all(m in resumed for m in metrics):
+                session.last = dict(resumed)
         if not session.last:
             raise ValueError(
                 f"The trainable returned None and never reported {list(metrics)}; return the "
@@ -357,10 +364,11 @@ def _flat_point(point: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _load_checkpoint(study: Study, trial: FrozenTrial) -> Any:
-    if keys.CHECKPOINT_STEP not in trial.system_attrs:
+    number, _ = checkpoint_source(trial)  # its own, else the one it resumed from
+    if number is None:
         return None
     storage = study.storage
-    trial_id = storage.get_trial_id_from_number(study._study_id, trial.number)
+    trial_id = storage.get_trial_id_from_number(study._study_id, number)
     return load_stored_checkpoint(storage, trial_id)
 
 

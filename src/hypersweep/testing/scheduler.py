@@ -10,7 +10,8 @@ from .._internal.exceptions import TrialPruned
 from ..samplers import RandomSampler
 from ..schedulers import Action, Decision, Scheduler
 from ..study import Study, Trial, create_study
-from ..trial import FrozenTrial, History, StudyDirection, TrialState, keys
+from ..trial import FrozenTrial, History, StudyDirection, TrialState
+from ..trial.lineage import is_continuation
 from ._assert import ConformanceError, expect
 from ._spec import first_difference, spec_round_trip
 
@@ -170,7 +171,7 @@ def check_scheduler(factory: Callable[[], Scheduler], n_trials: int = 30) -> Non
     for direction in ("minimize", "maximize"):
         study = runs[direction] = _run(factory(), direction, n_trials)
         states = {t.state for t in study.trials}
-        configurations = [t for t in study.trials if keys.LINEAGE not in t.system_attrs]
+        configurations = [t for t in study.trials if not is_continuation(t)]
         expect(len(configurations) == n_trials, f"expected {n_trials} configurations")
         expect(states <= {TrialState.COMPLETE, TrialState.PRUNED}, f"unexpected states {states}")
         completed = study.get_trials(states=(TrialState.COMPLETE,))
