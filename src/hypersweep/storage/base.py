@@ -15,12 +15,16 @@ contract, checked by :func:`hypersweep.testing.check_storage`:
   trials whose heartbeat is older than a grace period into FAIL, with the reason recorded.
 * **Study state**: versioned blobs per study and key (e.g. a sampler's shared state), updated
   by compare-and-set on the version, with no size limit visible to the caller.
-* **Checkpoints**: blobs per trial and key (pause/resume, population based training).
+* **Checkpoints**: blobs per trial and key (pause/resume, population based training);
+  :meth:`Storage.delete_checkpoint` removes one (idempotent). A storage may name a
+  ``checkpoint_store`` for large checkpoints (:mod:`hypersweep.storage.checkpoints`): the
+  study keeps those there and only a small reference record here.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +32,12 @@ from typing import Any
 from .._internal.validation import check_float
 from ..space import Distribution
 from ..trial import FrozenTrial, StudyDirection, TrialState
+from .checkpoints import (
+    DEFAULT_CHECKPOINT_THRESHOLD,
+    CheckpointStore,
+    check_threshold,
+    open_checkpoint_store,
+)
 
 
 @dataclass(frozen=True)
@@ -68,12 +78,35 @@ class Storage:
     optimisation loop how often to renew the lease of a running trial and after how long
     without a heartbeat a trial counts as abandoned; ``failed_trial_callback(study, trial)``
     is called for each trial failed that way (see ``RetryFailedTrialCallback``).
+
+    ``checkpoint_store`` (a :class:`~hypersweep.storage.checkpoints.CheckpointStore`, or
+    ``None``: every checkpoint in this storage) is where checkpoints larger than
+    ``checkpoint_threshold`` bytes go (``None``: none does); the study writes and follows
+    the references (``hypersweep.study._checkpoints``).
     """
 
     heartbeat_interval: float | None = None
     grace_period: float | None = None
     shared_across_processes: bool = False
     failed_trial_callback: Callable[..., None] | None = None
+    checkpoint_store: CheckpointStore | None = None
+    checkpoint_threshold: int | None = DEFAULT_CHECKPOINT_THRESHOLD
+
+    def _configure_checkpoints(
+        self,
+        checkpoint_store: CheckpointStore | str | os.PathLike[str] | None,
+        checkpoint_threshold: int | None,
+        default_store: Callable[[], CheckpointStore | None] | None = None,
+    ) -> None:
+        """Validate and set the checkpoint options; ``default_store()`` gives the store
+        when none is given (a folder beside a SQLite or journal file)."""
+        if checkpoint_store is not None:
+            self.checkpoint_store = open_checkpoint_store(checkpoint_store)
+        elif default_store is not None:
+            self.checkpoint_store = default_store()
+        else:
+            self.checkpoint_store = None
+        self.checkpoint_threshold = check_threshold(checkpoint_threshold)
 
     def _configure_leases(
         self,
@@ -273,6 +306,12 @@ class Storage:
 
     def load_checkpoint(self, trial_id: int, key: str) -> bytes | None:
         """A checkpoint blob of a trial, or ``None``."""
+        raise NotImplementedError
+
+    def delete_checkpoint(self, trial_id: int, key: str) -> None:
+        """Remove a checkpoint blob of a trial (RUNNING or finished). Idempotent: deleting
+        one that is not there (never saved, deleted already, or of a trial that does not
+        exist) does nothing."""
         raise NotImplementedError
 
     def close(self) -> None:

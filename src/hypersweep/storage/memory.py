@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import threading
 import time
 import uuid
@@ -19,6 +20,7 @@ from .._internal.exceptions import (
 from ..space import Distribution, check_compatible
 from ..trial import FrozenTrial, StudyDirection, TrialState, keys
 from .base import Storage, StudyInfo, VersionedState
+from .checkpoints import DEFAULT_CHECKPOINT_THRESHOLD, CheckpointStore
 
 FIXED_PARAMS_ATTR = keys.FIXED_PARAMS
 _T = TypeVar("_T")
@@ -127,7 +129,8 @@ class InMemoryStorage(Storage):
     """Keep studies in this process's memory (the default of ``create_study``).
 
     Thread-safe, so ``optimize(n_jobs=k)`` with threads shares it; not shared between
-    processes.
+    processes. Checkpoints stay in memory unless a ``checkpoint_store`` is given (then those
+    above ``checkpoint_threshold`` bytes go there; see :class:`Storage`).
 
     >>> import hypersweep as hs
     >>> storage = hs.storages.InMemoryStorage()
@@ -136,7 +139,13 @@ class InMemoryStorage(Storage):
     ['demo']
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        checkpoint_store: CheckpointStore | str | os.PathLike[str] | None = None,
+        checkpoint_threshold: int | None = DEFAULT_CHECKPOINT_THRESHOLD,
+    ) -> None:
+        self._configure_checkpoints(checkpoint_store, checkpoint_threshold)
         self._lock = threading.RLock()
         self._studies: dict[int, StudyRecord] = {}
         self._names: dict[str, int] = {}
@@ -491,3 +500,9 @@ class InMemoryStorage(Storage):
     def load_checkpoint(self, trial_id: int, key: str) -> bytes | None:
         with self._lock:
             return self._trial(trial_id).checkpoints.get(key)
+
+    def delete_checkpoint(self, trial_id: int, key: str) -> None:
+        with self._lock:
+            rec = self._trials.get(trial_id)
+            if rec is not None:
+                rec.checkpoints.pop(key, None)

@@ -282,6 +282,45 @@ def _state_and_checkpoints(storage: Storage) -> None:
     storage.save_checkpoint(trial.trial_id, "model", big)
     storage.save_checkpoint(trial.trial_id, "model", b"newer")
     expect(storage.load_checkpoint(trial.trial_id, "model") == b"newer", "checkpoint replaced")
+    _deleting_checkpoints(storage, study)
+
+
+def _deleting_checkpoints(storage: Storage, study: int) -> None:
+    trial = storage.create_new_trial(study)
+    tid = trial.trial_id
+    storage.save_checkpoint(tid, "a", b"first")
+    storage.save_checkpoint(tid, "b", b"second")
+    storage.delete_checkpoint(tid, "a")
+    expect(
+        storage.load_checkpoint(tid, "a") is None,
+        "delete_checkpoint removes the checkpoint: load_checkpoint must return None after it",
+    )
+    expect(
+        storage.load_checkpoint(tid, "b") == b"second",
+        "delete_checkpoint removes only the named key: the trial's other checkpoint must stay",
+    )
+    try:
+        storage.delete_checkpoint(tid, "a")  # deleted already
+        storage.delete_checkpoint(tid, "never-saved")
+        storage.delete_checkpoint(tid + 10_000, "a")  # no such trial
+    except Exception as exc:
+        raise ConformanceError(
+            "delete_checkpoint must be idempotent: deleting a checkpoint that is not there "
+            f"(deleted already, never saved, of an unknown trial) must do nothing, got {exc!r}"
+        ) from exc
+    storage.save_checkpoint(tid, "a", b"again")
+    expect(
+        storage.load_checkpoint(tid, "a") == b"again",
+        "a deleted checkpoint's key can be saved again",
+    )
+    storage.finish_trial(tid, TrialState.PRUNED)
+    storage.delete_checkpoint(tid, "b")
+    expect(
+        storage.load_checkpoint(tid, "b") is None,
+        "delete_checkpoint works on a finished trial (checkpoints of paused trials are deleted "
+        "after they finish)",
+    )
+    expect(storage.load_checkpoint(tid, "a") == b"again", "the other checkpoint stays")
 
 
 def check_storage(factory: Callable[[], Storage]) -> None:
@@ -292,7 +331,8 @@ def check_storage(factory: Callable[[], Storage]) -> None:
     and through ``get_all_trials`` (which must agree with ``get_trial`` field by field);
     compare-and-set finishing (a second finish returns ``False`` and changes nothing; of
     concurrent finishes exactly one wins); the queue of enqueued trials (popped exactly once
-    under concurrency); leases; versioned study state and checkpoints.
+    under concurrency); leases; versioned study state; checkpoints: saving, replacing and
+    deleting them (``delete_checkpoint`` is idempotent and works on finished trials).
 
     Raises :class:`~hypersweep.testing.ConformanceError` naming the broken rule.
     """

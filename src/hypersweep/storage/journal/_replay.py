@@ -21,6 +21,7 @@ hb    ``i``                                       heartbeat
 fs    ``s``, ``g`` grace seconds                  fail stale trials (their numbers)
 ss    ``s``, ``k``, ``d`` blob, ``v`` version      compare-and-set study state (bool)
 ck    ``i``, ``k``, ``d`` blob                      save a checkpoint
+cd    ``i``, ``k``                                 delete a checkpoint
 ====  ==========================================  =========================================
 
 Buffered writes (``p``, ``u``, ``y`` of ``tw``) that no longer apply (the trial finished
@@ -123,6 +124,7 @@ class Replica:
                 op["s"], op["k"], _tagged_blob(op["d"]), op["v"]
             ),
             "ck": lambda op: self.mem.save_checkpoint(op["i"], op["k"], _tagged_blob(op["d"])),
+            "cd": lambda op: self.mem.delete_checkpoint(op["i"], op["k"]),
         }
 
     def apply(self, op: Op) -> Any:

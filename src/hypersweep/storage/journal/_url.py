@@ -8,7 +8,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ._backend import JournalBackend
 from .storage import JournalStorage
 
-_STORAGE_OPTIONS = ("heartbeat_interval", "grace_period", "failed_trial_callback")
+_STORAGE_OPTIONS = (
+    "heartbeat_interval",
+    "grace_period",
+    "failed_trial_callback",
+    "checkpoint_store",
+    "checkpoint_threshold",
+)
 _FILE_USAGE = "Use 'journal:///absolute/path/study.log' or 'journal://relative/path/study.log'."
 _REDIS_USAGE = (
     "Use 'redis://host:6379/0' (or 'rediss://' for TLS), optionally with a password "
@@ -51,8 +57,9 @@ def _redis_backend(url: str) -> JournalBackend:
 def journal_storage_from_url(url: str, **options: Any) -> JournalStorage:
     """A :class:`JournalStorage` for a ``journal:``, ``redis:`` or ``rediss:`` URL.
 
-    ``options`` are ``heartbeat_interval``, ``grace_period`` and ``failed_trial_callback``
-    (see :class:`JournalStorage`), and ``fsync`` for files.
+    ``options`` are ``heartbeat_interval``, ``grace_period``, ``failed_trial_callback``,
+    ``checkpoint_store`` and ``checkpoint_threshold`` (see :class:`JournalStorage`), and
+    ``fsync`` for files.
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "study.log")

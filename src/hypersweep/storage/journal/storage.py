@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -13,13 +14,22 @@ from ..._internal.logging import get_logger
 from ...space import Distribution
 from ...trial import FrozenTrial, StudyDirection, TrialState
 from ..base import Storage, StudyInfo, VersionedState
+from ..checkpoints import DEFAULT_CHECKPOINT_THRESHOLD, CheckpointStore, LocalCheckpointStore
 from ..memory import TrialRecord
 from ._backend import JournalBackend
 from ._log import Failed, Log, encode, flush_at_exit
 from ._pending import WriteBehind
 from ._replay import Op, encode_param, encode_template
+from .file import JournalFileBackend
 
 _logger = get_logger("storage.journal")
+
+
+def _default_store(backend: JournalBackend) -> CheckpointStore | None:
+    """A journal file keeps large checkpoints in ``<path>.checkpoints/`` beside it."""
+    if isinstance(backend, JournalFileBackend):
+        return LocalCheckpointStore(backend.path + ".checkpoints")
+    return None
 
 
 class JournalStorage(Storage):
@@ -36,6 +46,11 @@ class JournalStorage(Storage):
     at once. Leases: the optimisation loop heartbeats every ``heartbeat_interval`` seconds,
     and a trial without a heartbeat for ``grace_period`` seconds is failed by the next worker
     that checks, then passed to ``failed_trial_callback``.
+
+    Checkpoints larger than ``checkpoint_threshold`` bytes (1 MiB) go to ``checkpoint_store``
+    (see :class:`~hypersweep.storage.Storage`); a journal file's default store is the folder
+    ``<path>.checkpoints/`` beside the log, Redis has none unless given. Deleting a
+    checkpoint appends an operation, so every replaying process agrees it is gone.
 
     >>> import os, tempfile
     >>> import hypersweep as hs
@@ -58,6 +73,8 @@ class JournalStorage(Storage):
         heartbeat_interval: float | None = 10.0,
         grace_period: float | None = 60.0,
         failed_trial_callback: Callable[..., None] | None = None,
+        checkpoint_store: CheckpointStore | str | os.PathLike[str] | None = None,
+        checkpoint_threshold: int | None = DEFAULT_CHECKPOINT_THRESHOLD,
     ) -> None:
         if not isinstance(backend, JournalBackend):
             raise TypeError(
@@ -66,6 +83,9 @@ class JournalStorage(Storage):
             )
         self._backend = backend
         self._configure_leases(heartbeat_interval, grace_period, failed_trial_callback)
+        self._configure_checkpoints(
+            checkpoint_store, checkpoint_threshold, lambda: _default_store(backend)
+        )
         self._open()
 
     def _open(self) -> None:
@@ -340,6 +360,16 @@ class JournalStorage(Storage):
             tagged = self._mem.load_checkpoint(trial_id, key)
             return None if tagged is None else self._log.blob(tagged)
 
+    def delete_checkpoint(self, trial_id: int, key: str) -> None:
+        with self._lock:
+            self._sync()
+            if (
+                self._mem.find_trial_record(trial_id) is None
+                or self._mem.load_checkpoint(trial_id, key) is None
+            ):
+                return  # nothing to delete: append nothing
+            self._write({"o": "cd", "i": trial_id, "k": key})
+
     # -- life cycle --------------------------------------------------------------------------
     @property
     def backend(self) -> JournalBackend:
@@ -360,6 +390,8 @@ class JournalStorage(Storage):
             "heartbeat_interval": self.heartbeat_interval,
             "grace_period": self.grace_period,
             "failed_trial_callback": self.failed_trial_callback,
+            "checkpoint_store": self.checkpoint_store,
+            "checkpoint_threshold": self.checkpoint_threshold,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -367,6 +399,8 @@ class JournalStorage(Storage):
         self.heartbeat_interval = state["heartbeat_interval"]
         self.grace_period = state["grace_period"]
         self.failed_trial_callback = state["failed_trial_callback"]
+        self.checkpoint_store = state.get("checkpoint_store")
+        self.checkpoint_threshold = state.get("checkpoint_threshold", DEFAULT_CHECKPOINT_THRESHOLD)
         self._open()
 
     def __repr__(self) -> str:

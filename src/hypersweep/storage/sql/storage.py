@@ -23,6 +23,7 @@ from ..._internal.exceptions import (
 from ...space import Distribution, check_compatible, distribution_to_json
 from ...trial import FrozenTrial, StudyDirection, TrialState
 from ..base import STARTED_STATES, Storage, StudyInfo, VersionedState
+from ..checkpoints import DEFAULT_CHECKPOINT_THRESHOLD, CheckpointStore, LocalCheckpointStore
 from ..memory import FIXED_PARAMS_ATTR
 from . import schema as t
 from ._cache import StudyCache
@@ -81,6 +82,12 @@ class SQLStorage(Storage):
     :meth:`checkpoint` and :meth:`close`, and when the last connection closes (the storage is
     collected or Python exits), so a copy of the .db file alone holds the study then.
 
+    Checkpoints larger than ``checkpoint_threshold`` bytes (1 MiB) go to ``checkpoint_store``
+    (a :class:`~hypersweep.storage.checkpoints.CheckpointStore`, a directory or an fsspec
+    URL); the table keeps a small reference. A SQLite file's default store is the folder
+    ``<path>.db.checkpoints/`` beside it; on servers there is none unless given (checkpoints
+    stay in the database), since workers on other machines must reach the store too.
+
     >>> import hypersweep as hs, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "study.db")
     >>> study = hs.create_study(storage=f"sqlite:///{path}", study_name="demo")
@@ -100,12 +107,22 @@ class SQLStorage(Storage):
         grace_period: float | None = 60.0,
         failed_trial_callback: Callable[..., None] | None = None,
         engine_kwargs: Mapping[str, Any] | None = None,
+        checkpoint_store: CheckpointStore | str | os.PathLike[str] | None = None,
+        checkpoint_threshold: int | None = DEFAULT_CHECKPOINT_THRESHOLD,
     ) -> None:
         self._configure_leases(heartbeat_interval, grace_period, failed_trial_callback)
         self.url = url
         self._create = create
         self._engine_kwargs = dict(engine_kwargs or {})
         self._sqlite_path = sqlite_file(url, create=create)
+        sqlite_path = self._sqlite_path
+        self._configure_checkpoints(
+            checkpoint_store,
+            checkpoint_threshold,
+            None
+            if sqlite_path is None
+            else lambda: LocalCheckpointStore(sqlite_path + ".checkpoints"),
+        )
         if self._sqlite_path is not None and not create:
             require_sqlite_storage(self._sqlite_path)
         self._engine = create_engine(url, **self._engine_kwargs)
@@ -129,6 +146,8 @@ class SQLStorage(Storage):
             "grace_period": self.grace_period,
             "failed_trial_callback": self.failed_trial_callback,
             "engine_kwargs": self._engine_kwargs,
+            "checkpoint_store": self.checkpoint_store,
+            "checkpoint_threshold": self.checkpoint_threshold,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -882,6 +901,11 @@ class SQLStorage(Storage):
                 sa.select(c.data).where(c.trial_id == trial_id, c.key == key)
             ).scalar_one_or_none()
         return None if data is None else bytes(data)
+
+    def delete_checkpoint(self, trial_id: int, key: str) -> None:
+        c = t.trial_checkpoints.c
+        with write_transaction(self._engine) as conn:
+            conn.execute(sa.delete(t.trial_checkpoints).where(c.trial_id == trial_id, c.key == key))
 
 
 def _ts(value: Any) -> float | None:
