@@ -228,7 +228,14 @@ def test_process_workers_load_big_checkpoints_another_process_wrote(tmp_path: Pa
         study.tell(trial, state=hs.TrialState.PRUNED)
     assert len(_files(folder)) == 3
 
-    study.optimize(mp.resumable_big, n_trials=6, n_jobs=2, executor="processes", catch=())
+    study.optimize(
+        mp.resumable_big,
+        n_trials=6,
+        n_jobs=2,
+        executor="processes",
+        catch=(),
+        checkpoint_retention="all",  # read below, also those of continued trials
+    )
     trials = study.trials
     here = os.getpid()
     workers = {t.user_attrs["pid"] for t in trials if t.user_attrs.get("pid") != here}

@@ -29,7 +29,7 @@ from ..space.distributions import (
     IntDistribution,
 )
 from ..trial import FrozenTrial, History, TrialState, keys
-from ..trial.lineage import Promotion, checkpoint_source
+from ..trial.lineage import Promotion, checkpoint_source, member_chains
 from .base import CONTINUE, Action, Decision, Scheduler
 
 #: A mutation: a distribution to resample from (and clip to), or a list of values.
@@ -227,20 +227,9 @@ class _Member:
 
 
 def _members(history: History) -> list[_Member]:
-    """The study's members (WAITING records, not started yet, are left out)."""
-    member_of: dict[int, _Member] = {}
-    out: list[_Member] = []
-    for t in sorted(history.trials, key=lambda t: t.number):
-        if t.state is TrialState.WAITING:
-            continue
-        parent = t.system_attrs.get(keys.RESUME_FROM)
-        m = member_of.get(int(parent)) if parent is not None else None
-        if m is None:
-            m = _Member(t.number)
-            out.append(m)
-        m.records.append(t)
-        member_of[t.number] = m
-    return out
+    """The study's members (WAITING records, not started yet, are left out, and so is a
+    failed continuation that a retry replaces: see ``member_chains``)."""
+    return [_Member(chain[0].number, chain) for chain in member_chains(history.trials)]
 
 
 def _loss(value: float | None, sign: float) -> float:

@@ -19,6 +19,7 @@ from ..samplers import Sampler
 from ..schedulers import Scheduler
 from ..storage import Storage
 from ..trial import FrozenTrial, History, StudyDirection, TrialState
+from ..trial.lineage import is_continuation
 from ._lease import heartbeater
 from ._trial import Trial
 from ._values import convert_values
@@ -115,6 +116,22 @@ class StudyCore:
             if frozen is None:
                 return None
             trial = self.attach(frozen)
+        return self._started(trial, frozen)
+
+    def start_waiting(self) -> Trial | None:
+        """Start the oldest enqueued (WAITING) trial; ``None`` when there is none."""
+        with interrupts_deferred():
+            frozen = self.storage.pop_waiting_trial(self.study_id)
+            if frozen is None:
+                return None
+            trial = self.attach(frozen)
+        return self._started(trial, frozen)
+
+    def _started(self, trial: Trial, frozen: FrozenTrial) -> Trial:
+        """Run the sampler's trial hooks on a new configuration (an enqueued continuation, a
+        retry of one whose worker died, already has its parameters: no hooks)."""
+        if is_continuation(frozen):
+            return trial
         try:
             trial._start()
         except BaseException as exc:

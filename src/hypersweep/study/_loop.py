@@ -4,8 +4,13 @@ One loop, for every executor and scheduler: take the next trial from a *next-tri
 run it, report progress, run the callbacks. The policy decides where trials come from:
 
 * :class:`NewTrials` — a new configuration from the sampler while the budget lasts;
-* :class:`ResumingTrials` — for schedulers that pause trials: a promoted paused trial first,
-  else a new configuration, else wait while other trials run (they may free a promotion).
+* :class:`ResumingTrials` — for schedulers that pause trials: a retried continuation first,
+  then a promoted paused trial, else a new configuration, else wait while other trials run
+  (they may free a promotion).
+
+With a scheduler that pauses trials, each worker deletes the checkpoints nothing needs any
+more after every trial it finishes (``checkpoint_retention="needed"``, see
+:mod:`hypersweep.study._retention`).
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .._internal.exceptions import TrialPruned, UpdateFinishedTrialError
 from .._internal.signals import interrupt_reason, interrupts_deferred
 from ..trial import FrozenTrial, StudyDirection, TrialState
+from ..trial.lineage import is_continuation
 from ._failures import InitialFailures
 from ._lease import StaleTrialReaper
 from ._promotions import configurations_cap, resume_promoted
+from ._retention import CheckpointRetention
 from ._trial import PRUNE_REASON_ATTR, Trial
 
 if TYPE_CHECKING:
@@ -45,10 +52,13 @@ class LoopConfig:
     max_trials: int | None  # study-wide started-trial budget, exact across processes
     deadline: float | None  # time.time() after which no trial starts
     failures: InitialFailures | None = None  # first failure's traceback, max_initial_failures
+    #: "needed": delete the checkpoints nothing needs (pausing schedulers); "all": keep them.
+    checkpoint_retention: str = "needed"
 
 
 class Budget:
-    """Shared stop conditions of the workers of one process, and the trials they run."""
+    """Shared stop conditions of the workers of one process, the trials they run, and the
+    clean-up of checkpoints after them (``retention``, for schedulers that pause trials)."""
 
     def __init__(self, core: StudyCore, config: LoopConfig) -> None:
         self._core = core
@@ -58,6 +68,9 @@ class Budget:
         self._lock = threading.Lock()
         self._before = core.running_ids()  # trials started before this call (ask/tell)
         self.interrupted = False
+        self.retention: CheckpointRetention | None = None
+        if config.checkpoint_retention == "needed" and core.scheduler.pauses_trials:
+            self.retention = CheckpointRetention(core)
 
     def active(self) -> bool:
         """Whether workers may still start or resume trials (no stop, interrupt or timeout)."""
@@ -233,6 +246,11 @@ class ResumingTrials:
     ``scheduler.fills_population_first`` (PBT) new configurations come first, so that with
     fewer workers than members the members take turns.
 
+    Before all of these comes an enqueued continuation: the retry of a continuation whose
+    worker died (``RetryFailedTrialCallback``), which carries its member on from the same
+    checkpoint. Enqueued trials start oldest first, so a configuration enqueued before it
+    starts first, whatever the budget (it was enqueued to run).
+
     Waiting uses ``idle()``, the executor's own wait when it has a clock (the simulated
     executor), else polls the storage. Continuations count neither against ``n_trials``
     nor against ``max_trials`` (both count configurations); ``timeout`` and ``stop()`` end
@@ -256,7 +274,9 @@ class ResumingTrials:
         new_first = core.scheduler.fills_population_first
         while budget.active():
             self._reaper.maybe_reap()
-            trial = self._new_configuration() if new_first else None
+            trial = self._waiting_continuation()
+            if trial is None and new_first:
+                trial = self._new_configuration()
             if trial is None:
                 trial = resume_promoted(core)
             if trial is None and not new_first:
@@ -273,6 +293,20 @@ class ResumingTrials:
                 time.sleep(self._pause)
                 self._pause = min(self._pause * 2, _POLL_S[1])
         return None
+
+    def _waiting_continuation(self) -> Trial | None:
+        """Start the enqueued trials while one of them is a continuation (a retry)."""
+        core = self._core
+        storage, study_id = core.storage, core.study_id
+        if not storage.get_n_trials(study_id, (TrialState.WAITING,)):
+            return None
+        waiting = storage.get_all_trials(study_id, (TrialState.WAITING,))
+        if not any(is_continuation(t) for t in waiting):
+            return None
+        trial = core.start_waiting()
+        if trial is not None and not is_continuation(trial._view):
+            self._budget.take()  # a configuration enqueued before the retry: count it
+        return trial
 
     def _new_configuration(self) -> Trial | None:
         """A new configuration while the budget (``n_trials``, ``max_trials``) lasts."""
@@ -313,6 +347,8 @@ def worker_loop(
         if frozen is None:
             return
         progress.update(frozen)
+        if budget.retention is not None:
+            budget.retention.collect()
         for callback in config.callbacks:
             callback(core.study, frozen)
         if config.gc_after_trial:

@@ -24,6 +24,7 @@ from ..trial import FrozenTrial, TrialState
 from ._failures import InitialFailures
 from ._loop import Budget, CallbackFn, LoopConfig, ObjectiveFn, Progress, worker_loop
 from ._promotions import n_continuations
+from ._retention import check_retention
 
 if TYPE_CHECKING:
     from ._core import StudyCore
@@ -108,6 +109,7 @@ def run_optimize(
     executor: Executor | str | None,
     max_trials: int | None,
     max_initial_failures: int | None = 5,
+    checkpoint_retention: str = "needed",
 ) -> None:
     """Validate the arguments, then run workers until the budget is used up.
 
@@ -116,6 +118,7 @@ def run_optimize(
     if not callable(func):
         raise TypeError(f"The objective must be callable, got {type(func).__name__}.")
     n_jobs = _validate(n_trials, timeout, n_jobs, max_trials)
+    check_retention(checkpoint_retention)
     runner = resolve_executor(executor, n_jobs)
     config = LoopConfig(
         func=func,
@@ -126,6 +129,7 @@ def run_optimize(
         max_trials=max_trials,
         deadline=None if timeout is None else time.time() + timeout,
         failures=InitialFailures(max_initial_failures),
+        checkpoint_retention=checkpoint_retention,
     )
     progress = Progress(core.directions, show_progress_bar, n_trials, timeout)
     core.stop_flag = False

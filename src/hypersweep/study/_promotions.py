@@ -93,8 +93,14 @@ def _pin_checkpoint(core: StudyCore, clone: Trial, source: FrozenTrial) -> None:
 
 
 def n_continuations(storage: Storage, study_id: int) -> int:
-    """How many of the study's records are continuations (not new configurations)."""
-    return sum(1 for t in storage.get_all_trials(study_id) if is_continuation(t))
+    """How many of the study's started records are continuations (not new configurations;
+    a WAITING one, a retry not started yet, is not counted: neither are WAITING trials in
+    the storage's count of started trials)."""
+    return sum(
+        1
+        for t in storage.get_all_trials(study_id)
+        if t.state is not TrialState.WAITING and is_continuation(t)
+    )
 
 
 def configurations_cap(storage: Storage, study_id: int, max_trials: int | None) -> int | None:

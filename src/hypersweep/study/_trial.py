@@ -266,7 +266,15 @@ class Trial:
             if number == self.number
             else core.storage.get_trial_id_from_number(core.study_id, number)
         )
-        return load_stored_checkpoint(core.storage, trial_id)
+        state = load_stored_checkpoint(core.storage, trial_id)
+        if state is None and number != self.number:
+            # The record says trial `number` saved one: never restart silently from scratch.
+            raise RuntimeError(
+                f"Trial {self.number} continues from the checkpoint of trial {number}, which "
+                "the storage no longer holds (deleted by hand, or by checkpoint_retention). "
+                "Run with checkpoint_retention='all' to keep every checkpoint."
+            )
+        return state
 
     # -- attributes -----------------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:

@@ -22,6 +22,7 @@ from ..trial import FrozenTrial, TrialState, keys
 from ..trial.lineage import checkpoint_source
 from ._api import create_study
 from ._checkpoints import encode_checkpoint, load_stored_checkpoint
+from ._retention import check_retention
 from ._trial import Trial
 from ._values import unwrap_0d
 from .study import Study
@@ -265,6 +266,7 @@ def tune(
     n_jobs: int = 1,
     show_progress_bar: bool = False,
     max_initial_failures: int | None = 5,
+    checkpoint_retention: str = "needed",
 ) -> TuneResult:
     """Run ``trainable(config)`` on configs drawn from ``space`` and return the best.
 
@@ -279,6 +281,12 @@ def tune(
     all fail with the same exception type — a broken trainable — ``tune`` stops and
     re-raises it; ``None`` turns this off (see :meth:`Study.optimize`).
 
+    With a scheduler that pauses trials (``ASHAScheduler(pause=True)``, PBT, PB2) every
+    pause stores a checkpoint; ``checkpoint_retention="needed"`` (the default) deletes each
+    one once nothing can resume from it any more, keeping those of the complete trials
+    (:attr:`TuneResult.best_checkpoint`) and those a paused or running trial may still
+    need. ``"all"`` keeps every checkpoint (see :meth:`Study.optimize`).
+
     >>> import hypersweep as hs
     >>> def train(config):
     ...     return {"error": (config["x"] - 1) ** 2}
@@ -290,6 +298,7 @@ def tune(
     if not callable(trainable):
         raise TypeError(f"trainable must be callable, got {type(trainable).__name__}.")
     metrics, directions = _modes(metric, mode)
+    check_retention(checkpoint_retention)
     dists, constants = flatten_space(space)
     study = create_study(
         storage=storage,
@@ -348,6 +357,7 @@ def tune(
         n_jobs=n_jobs,
         show_progress_bar=show_progress_bar,
         max_initial_failures=max_initial_failures,
+        checkpoint_retention=checkpoint_retention,
     )
     return TuneResult(study, metrics[0] if len(metrics) == 1 else metrics, constants)
 

@@ -6,6 +6,7 @@ from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from ..trial import FrozenTrial, TrialState, keys
+from ..trial.lineage import retry_template
 
 if TYPE_CHECKING:
     from .study import Study
@@ -51,6 +52,13 @@ class RetryFailedTrialCallback:
     first attempt), ``retried_from`` (the attempt it replaces) and ``retry_count`` system
     attributes. At most ``max_retry`` retries per original trial (``None``: no limit).
 
+    The retry of a *continuation* (a paused trial's continuation: an ASHA promotion, a PBT
+    member's next turn or clone) is again a continuation of the same paused trial: it keeps
+    the lineage attributes and the reports it resumed after, and loads the same checkpoint
+    (:func:`hypersweep.trial.lineage.retry_template`). Schedulers count it in place of the
+    failed record, so the member or configuration goes on; workers start such a retry
+    before anything else, outside the trial budget.
+
     >>> import hypersweep as hs
     >>> storage = hs.storages.InMemoryStorage()
     >>> storage.failed_trial_callback = hs.RetryFailedTrialCallback(max_retry=1)
@@ -67,19 +75,29 @@ class RetryFailedTrialCallback:
         count = int(trial.system_attrs.get(RETRY_COUNT_ATTR, 0))
         if self.max_retry is not None and count >= self.max_retry:
             return
+        attrs = {
+            RETRY_OF_ATTR: trial.system_attrs.get(RETRY_OF_ATTR, trial.number),
+            RETRIED_FROM_ATTR: trial.number,
+            RETRY_COUNT_ATTR: count + 1,
+        }
+        if keys.RESUME_FROM in trial.system_attrs:
+            study.add_trial(retry_template(trial, _checkpoint_record(study, trial), attrs))
+            return
         # Parameters a dead worker never flushed are still known if they were enqueued.
         params = {**(trial.system_attrs.get(keys.FIXED_PARAMS) or {}), **trial.params}
-        study._enqueue_retry(
-            params,
-            {
-                RETRY_OF_ATTR: trial.system_attrs.get(RETRY_OF_ATTR, trial.number),
-                RETRIED_FROM_ATTR: trial.number,
-                RETRY_COUNT_ATTR: count + 1,
-            },
-        )
+        study._enqueue_retry(params, attrs)
 
     @staticmethod
     def retried_trial_number(trial: FrozenTrial) -> int | None:
         """The number of the first attempt this trial retries (``None`` if not a retry)."""
         value = trial.system_attrs.get(RETRY_OF_ATTR)
         return None if value is None else int(value)
+
+
+def _checkpoint_record(study: Study, trial: FrozenTrial) -> FrozenTrial | None:
+    """The record whose checkpoint the continuation ``trial`` loaded (``None`` if none)."""
+    number = trial.system_attrs.get(keys.CHECKPOINT_OF)
+    if number is None:
+        return None
+    storage = study.storage
+    return storage.get_trial(storage.get_trial_id_from_number(study._study_id, int(number)))

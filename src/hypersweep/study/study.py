@@ -303,6 +303,7 @@ class Study:
         executor: Executor | str | None = None,
         max_trials: int | None = None,
         max_initial_failures: int | None = 5,
+        checkpoint_retention: str = "needed",
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran, ``timeout`` seconds passed,
         :meth:`stop` was called or the sampler is exhausted.
@@ -322,6 +323,15 @@ class Study:
         ``executor="processes"`` (the storage must then be shared, e.g. SQLite, and the
         objective picklable). ``max_trials`` stops once the study holds that many started
         trials in all, counting every worker and earlier calls — an exact, study-wide budget.
+
+        ``checkpoint_retention``: with a scheduler that pauses trials (ASHA or Hyperband with
+        ``pause=True``, PBT, PB2), ``"needed"`` (the default) deletes a trial's checkpoint
+        once nothing can load it any more: not a COMPLETE trial's, not a paused trial's
+        that may still be continued or cloned, not the one a running trial (or a failed
+        continuation, which a retry may run again) resumed from. Each worker checks after
+        every trial it finishes. ``"all"`` keeps every checkpoint (to study them after the
+        run, or for a scheduler of your own that clones older records). Other schedulers'
+        checkpoints are always kept.
         """
         run_optimize(
             self._core,
@@ -337,6 +347,7 @@ class Study:
             executor=executor,
             max_trials=max_trials,
             max_initial_failures=max_initial_failures,
+            checkpoint_retention=checkpoint_retention,
         )
 
     def stop(self) -> None:

@@ -14,9 +14,14 @@ starts a *continuation*: a new RUNNING record built by :func:`continuation_templ
   was cloned from, so the rung values of the source's lineage are never mixed with the
   clone's.
 
+A continuation whose worker died is failed; ``RetryFailedTrialCallback`` then enqueues a
+*retry* (:func:`retry_template`) with the same lineage attributes, which goes on from the
+same checkpoint. The failed record it replaces (its ``retried_from``) then no longer counts
+in its configuration or member (:func:`replaced_by_retries`).
+
 :class:`LineageInfo` reads these attributes off any record; :class:`LineageTable` groups a
-study's records into configurations (what the rung schedulers rank). Every key is in
-:mod:`hypersweep.trial.keys`.
+study's records into configurations (what the rung schedulers rank), :func:`member_chains`
+into lines of training (what PBT ranks). Every key is in :mod:`hypersweep.trial.keys`.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import datetime as _dt
 import enum
 import math
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,6 +181,122 @@ def continuation_template(
         intermediate_values=reports,
         datetime_start=_dt.datetime.now(),
     )
+
+
+_LINEAGE_KEYS = (
+    keys.LINEAGE,
+    keys.LINEAGE_PARENT,
+    keys.RESUME_FROM,
+    keys.RESUME_STEP,
+    keys.CHECKPOINT_OF,
+)
+
+
+def retry_template(
+    failed: FrozenTrial,
+    source: FrozenTrial | None,
+    system_attrs: Mapping[str, Any] | None = None,
+) -> FrozenTrial:
+    """The WAITING record that runs the continuation ``failed`` (its worker died) again.
+
+    The retry is again a continuation of the same paused record, in the same lineage: it
+    keeps ``failed``'s lineage attributes (``resume_from``, ``resume_step``,
+    ``checkpoint_of``, ``lineage``, ``lineage_parent``), parameters, user attributes and
+    the reports up to ``resume_step``, plus ``system_attrs`` (the retry's own). ``source``
+    is the record named by ``checkpoint_of`` (``None`` if there is none). The retry loads
+    the checkpoint ``failed`` loaded: ``source``'s while it still holds the state at
+    ``resume_step``; else ``failed``'s own copy of it (a clone of a running trial gets one);
+    else, when that was replaced too, ``failed``'s latest checkpoint, from its step on.
+
+    >>> paused_source = FrozenTrial(number=3, state=TrialState.PRUNED,
+    ...                             system_attrs={keys.PAUSED_AT: 4, keys.CHECKPOINT_STEP: 4})
+    >>> failed = FrozenTrial(number=7, state=TrialState.FAIL, intermediate_values={4: 1.0, 5: 2.0},
+    ...                      system_attrs={keys.RESUME_FROM: 3, keys.RESUME_STEP: 4,
+    ...                                    keys.CHECKPOINT_OF: 3, keys.LINEAGE: 0})
+    >>> retry = retry_template(failed, paused_source, {keys.RETRIED_FROM: 7})
+    >>> retry.state.name, dict(retry.intermediate_values), LineageInfo.of(retry).checkpoint_of
+    ('WAITING', {4: 1.0}, 3)
+    """
+    attrs = failed.system_attrs
+    system: dict[str, Any] = {k: attrs[k] for k in _LINEAGE_KEYS if k in attrs}
+    raw = system.get(keys.RESUME_STEP)
+    step = None if raw is None else int(raw)
+    of = system.get(keys.CHECKPOINT_OF)
+    if step is not None and of is not None:
+        held = (
+            source is not None and source.number == int(of) and _own_checkpoint_step(source) == step
+        )
+        mine = _own_checkpoint_step(failed)
+        if not held and mine is not None and mine >= step:
+            # The state at resume_step lives on only in failed's own checkpoint: its copy of
+            # it (mine == step), else the latest one it saved (the retry goes on from there).
+            system[keys.CHECKPOINT_OF] = failed.number
+            system[keys.RESUME_STEP] = step = mine
+    system.update(system_attrs or {})
+    reports = {
+        s: v for s, v in failed.intermediate_values.items() if step is not None and s <= step
+    }
+    return FrozenTrial(
+        number=-1,
+        state=TrialState.WAITING,
+        params=dict(failed.params),
+        distributions=dict(failed.distributions),
+        user_attrs=dict(failed.user_attrs),
+        system_attrs=system,
+        intermediate_values=reports,
+    )
+
+
+def _own_checkpoint_step(trial: FrozenTrial) -> int | None:
+    """The step of ``trial``'s own checkpoint (``None`` if it has none, or no step)."""
+    step = trial.system_attrs.get(keys.CHECKPOINT_STEP)
+    return None if step is None else int(step)
+
+
+def replaced_by_retries(trials: Iterable[FrozenTrial]) -> set[int]:
+    """The numbers of the failed continuations that a retry replaces (the ``retried_from``
+    of a retry that is itself a continuation: it resumes the same paused record)."""
+    out: set[int] = set()
+    for t in trials:
+        attrs = t.system_attrs
+        if keys.RETRIED_FROM in attrs and keys.RESUME_FROM in attrs:
+            out.add(int(attrs[keys.RETRIED_FROM]))
+    return out
+
+
+def member_chains(trials: Iterable[FrozenTrial]) -> list[list[FrozenTrial]]:
+    """A study's lines of training (population based training's *members*): the records
+    linked by ``resume_from`` (a paused trial, its continuation, the continuation's
+    continuation...), oldest first, the members in the order of their first records.
+
+    Records not started yet (WAITING) are left out, and so is a failed continuation that a
+    retry replaces (the retry links to the same paused record in its place).
+
+    >>> first = FrozenTrial(number=0, state=TrialState.PRUNED, system_attrs={keys.PAUSED_AT: 4})
+    >>> other = FrozenTrial(number=1, state=TrialState.RUNNING)
+    >>> dead = FrozenTrial(number=2, state=TrialState.FAIL, system_attrs={keys.RESUME_FROM: 0})
+    >>> retry = FrozenTrial(number=3, state=TrialState.RUNNING,
+    ...                     system_attrs={keys.RESUME_FROM: 0, keys.RETRIED_FROM: 2})
+    >>> [[t.number for t in chain] for chain in member_chains([first, other, dead, retry])]
+    [[0, 3], [1]]
+    """
+    ordered = sorted(trials, key=lambda t: t.number)
+    replaced = replaced_by_retries(ordered)
+    member_of: dict[int, list[FrozenTrial]] = {}
+    out: list[list[FrozenTrial]] = []
+    for t in ordered:
+        if t.state is TrialState.WAITING:
+            continue
+        if t.state is TrialState.FAIL and t.number in replaced:
+            continue
+        parent = t.system_attrs.get(keys.RESUME_FROM)
+        chain = member_of.get(int(parent)) if parent is not None else None
+        if chain is None:
+            chain = []
+            out.append(chain)
+        chain.append(t)
+        member_of[t.number] = chain
+    return out
 
 
 def provenance(trials: Iterable[FrozenTrial], number: int) -> list[FrozenTrial]:
@@ -371,13 +492,17 @@ class LineageTable:
         sign = history.sign(0)
         cache = cache or LineageCache()
         get, merge = cache.get, cache.merge
-        trials: Iterable[FrozenTrial] = history.trials
+        trials: Sequence[FrozenTrial] = history.trials
         if trial is not None:
-            trials = [t for t in trials if t.number != trial.number]
-            trials.append(trial)
-            trials.sort(key=lambda t: t.number)
+            merged = [t for t in trials if t.number != trial.number]
+            merged.append(trial)
+            merged.sort(key=lambda t: t.number)
+            trials = merged
+        replaced = replaced_by_retries(trials)
         groups: dict[int, Lineage] = {}
         for t in trials:
+            if replaced and t.state is TrialState.FAIL and t.number in replaced:
+                continue  # a retry of this failed continuation goes on in its place
             lin = get(t, sign)
             prev = groups.get(lin.root)
             groups[lin.root] = lin if prev is None else merge(prev, lin)

@@ -438,6 +438,11 @@ class SQLStorage(Storage):
         live = self._new_live(trial_id, study_id, frozen.number, now)
         live.user_attrs.update(frozen.user_attrs)
         live.system_attrs.update(frozen.system_attrs)
+        # A record enqueued from a template (a retried continuation) has them already.
+        live.params.update(frozen.params)
+        live.distributions.update(frozen.distributions)
+        for step, value in frozen.intermediate_values.items():
+            live.intermediate[step] = (float(value),) if single else tuple(value)
         return live.snapshot()
 
     def start_trial(self, study_id: int, max_trials: int | None = None) -> FrozenTrial | None:
