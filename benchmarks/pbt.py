@@ -1,8 +1,13 @@
 """Population based training on the standard toy: hypersweep's PBT and PB2 against random
-search and ASHA at equal total steps (and Ray Tune's PBT/PB2 when ``ray[tune]`` is installed).
+search and ASHA at equal total steps, and against Ray Tune's PopulationBasedTraining and PB2.
 
     python benchmarks/pbt.py                      # 10 seeds, population 4, 200 steps each
     python benchmarks/pbt.py --seeds 3 --steps 100
+    python benchmarks/pbt.py --methods pbt ray-pbt --interval 10
+
+Ray's runs (``ray-pbt``, ``ray-pb2``: ``pip install -e '.[bench]'``) train the same toy with
+the same noise, population, perturbation interval and mutations (``benchmarks/_ray_pbt.py``
+says how Ray is set up); a method whose library is not installed prints ``missing`` and why.
 
 The toy (after Jaderberg et al. 2017's motivating example, the one PBT libraries test with):
 a model's accuracy grows by a noisy amount per step that is largest when the learning rate
@@ -17,18 +22,25 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import hypersweep as hs
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+import _ray_pbt
+
 PEAK = 100.0  # the accuracy at which the optimal learning rate turns from rising to falling
 TOLERANCE = 3.0  # ratio lr / optimal beyond which the accuracy drops
 NOISE = 2.0
 LR_SPACE = (1e-4, 1e-1)
+INTERVAL = 0  # --interval; 0: steps // 20
 
 
 def optimal_lr(accuracy: float) -> float:
@@ -73,7 +85,19 @@ def run_method(method: str, steps: int, population: int, seed: int) -> tuple[flo
     train = make_trainable(steps, seed)
     sampler = hs.samplers.RandomSampler(seed=seed)
     kwargs: dict[str, Any] = {"num_samples": population}
-    interval = max(1, steps // 20)
+    interval = INTERVAL or max(1, steps // 20)
+    if method.startswith("ray-"):
+        # The same first population as hypersweep's methods: its sampler's draws for the seed.
+        first = hs.tune(
+            lambda config: hs.report(acc=0.0),
+            SPACE,
+            metric="acc",
+            mode="max",
+            sampler=hs.samplers.RandomSampler(seed=seed),
+            num_samples=population,
+        )
+        initial = [float(t.params["lr"]) for t in first.trials]
+        return _ray_pbt.run(method, toy_step, steps, population, seed, interval, LR_SPACE, initial)
     if method == "random":
         scheduler = None
     elif method == "asha":
@@ -112,7 +136,7 @@ def run_method(method: str, steps: int, population: int, seed: int) -> tuple[flo
     return best, trained, seconds
 
 
-METHODS = ("random", "asha", "pbt", "pb2")
+METHODS = ("random", "asha", "pbt", "pb2", "ray-pbt", "ray-pb2")
 
 
 def main() -> None:
@@ -121,10 +145,17 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--population", type=int, default=4)
+    parser.add_argument("--interval", type=int, default=0, help="PBT/PB2 steps per turn")
     args = parser.parse_args()
+    global INTERVAL
+    INTERVAL = args.interval
     print(f"toy: population {args.population}, {args.steps} steps, {args.seeds} seeds")
     print(f"{'method':<8} {'median final acc':>17} {'total steps':>12} {'seconds':>8}")
     for method in args.methods:
+        why = _ray_pbt.missing(method) if method.startswith("ray-") else None
+        if why:
+            print(f"{method:<8} missing: {why}", flush=True)
+            continue
         runs = [run_method(method, args.steps, args.population, s) for s in range(args.seeds)]
         print(
             f"{method:<8} {statistics.median(r[0] for r in runs):>17.2f} "
