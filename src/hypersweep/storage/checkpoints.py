@@ -69,6 +69,12 @@ class CheckpointStore:
 
     Subclasses implement :meth:`put`, :meth:`get`, :meth:`delete` and :attr:`location`, and
     must pickle to something that reopens the same place (a path, a URL).
+
+    >>> import tempfile
+    >>> from hypersweep.storage.checkpoints import open_checkpoint_store
+    >>> store = open_checkpoint_store(tempfile.mkdtemp())   # a path: a LocalCheckpointStore
+    >>> isinstance(store, CheckpointStore), store.get(store.put("t-1", b"state"))
+    (True, b'state')
     """
 
     def put(self, name: str, data: bytes) -> str:
@@ -200,6 +206,10 @@ class FsspecCheckpointStore(CheckpointStore):
     never sees a blob being replaced; on object stores a write is atomic. Needs
     ``pip install 'hypersweep[fsspec]'`` (and e.g. ``s3fs`` for ``s3://``); without fsspec
     the constructor raises ``ImportError`` naming that extra.
+
+    >>> store = FsspecCheckpointStore("memory://hypersweep-doctest")
+    >>> store.get(store.put("trial-0-checkpoint", b"weights"))
+    b'weights'
     """
 
     def __init__(self, url: str, **storage_options: Any) -> None:
