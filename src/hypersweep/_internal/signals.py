@@ -13,6 +13,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
 from .exceptions import TerminatedBySignal
 
@@ -76,30 +77,32 @@ def interrupts_deferred() -> _Deferred:
 
 @contextlib.contextmanager
 def sigterm_raises() -> Iterator[None]:
-    """Inside, SIGTERM raises :class:`TerminatedBySignal` in the main thread.
+    """Inside, SIGTERM raises :class:`TerminatedBySignal` in the main thread, and Ctrl-C's
+    KeyboardInterrupt waits for :func:`interrupts_deferred` blocks.
 
-    Only where SIGTERM still has its default action (a handler the program installed is
-    left alone) and only in the main thread (the only one that receives signals).
+    Each signal is taken over only where it still has Python's default action (a handler the
+    program installed is left alone), and only in the main thread (the only one that
+    receives signals).
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    try:
-        previous = signal.getsignal(signal.SIGTERM)
-    except (AttributeError, ValueError):  # no SIGTERM on this platform
-        yield
-        return
-    if previous is not signal.SIG_DFL:
-        yield
-        return
-    signal.signal(signal.SIGTERM, _raise_terminated)
-    interrupt = signal.getsignal(signal.SIGINT)
-    own_sigint = interrupt is signal.default_int_handler
-    if own_sigint:
-        signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
+    restore: list[tuple[int, Any]] = []
+    for signum, default, handler in (
+        (getattr(signal, "SIGTERM", None), signal.SIG_DFL, _raise_terminated),
+        (signal.SIGINT, signal.default_int_handler, _raise_keyboard_interrupt),
+    ):
+        if signum is None:  # no SIGTERM on this platform
+            continue
+        try:
+            previous = signal.getsignal(signum)
+        except (AttributeError, ValueError):
+            continue
+        if previous is default:
+            signal.signal(signum, handler)
+            restore.append((signum, previous))
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        if own_sigint:
-            signal.signal(signal.SIGINT, interrupt)
+        for signum, previous in restore:
+            signal.signal(signum, previous)

@@ -66,6 +66,12 @@ class StudyCore:
         self.optimizing = 0
         self._running: dict[int, Trial] = {}  # started here and not finished, by trial id
         self._running_lock = threading.Lock()
+        self._interrupted: BaseException | None = None  # set by fail_running until the next call
+
+    def clear_interrupt(self) -> None:
+        """Forget an earlier call's interrupt (a new ``optimize`` call starts)."""
+        with self._running_lock:
+            self._interrupted = None
 
     def history(self) -> History:
         """A lazy read-only view of the study's trials (what samplers and schedulers see)."""
@@ -83,6 +89,17 @@ class StudyCore:
         trial = Trial(self, frozen)
         with self._running_lock:
             self._running[trial._trial_id] = trial
+            late = self._interrupted
+        if late is not None:  # a worker thread started it after the interrupt's snapshot
+            self.finish(
+                trial._trial_id,
+                trial.number,
+                TrialState.FAIL,
+                None,
+                interrupt_reason(late),
+                skip_if_finished=True,
+            )
+            return trial
         beat = heartbeater(self.storage)
         if beat is not None:
             beat.add(trial._trial_id)
@@ -97,6 +114,7 @@ class StudyCore:
         """Record the trials this object started (except those in ``keep``) as interrupted
         by ``exc``; those already finished are left as they are."""
         with self._running_lock:
+            self._interrupted = exc
             trials = [t for i, t in self._running.items() if keep is None or i not in keep]
         for trial in trials:
             self.finish(

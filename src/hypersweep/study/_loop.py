@@ -67,6 +67,7 @@ class Budget:
         self._deadline = config.deadline
         self._lock = threading.Lock()
         self._before = core.running_ids()  # trials started before this call (ask/tell)
+        core.clear_interrupt()
         self.interrupted = False
         self.retention: CheckpointRetention | None = None
         if config.checkpoint_retention == "needed" and core.scheduler.pauses_trials:

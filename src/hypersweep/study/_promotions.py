@@ -20,6 +20,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .._internal.logging import get_logger
 from .._internal.signals import interrupts_deferred
 from ..storage import Storage
 from ..trial import FrozenTrial, TrialState, keys
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from ._trial import Trial
 
 _MAX_CLAIM_RETRIES = 1000
+_logger = get_logger("study")
 
 
 def claim(storage: Storage, study_id: int, candidates: Sequence[Promotion]) -> Promotion | None:
@@ -61,21 +63,32 @@ def resume_promoted(core: StudyCore) -> Trial | None:
     candidates = core.scheduler.promotions(history)
     if not candidates:
         return None
-    pick = claim(core.storage, core.study_id, candidates)
-    if pick is None:
-        return None
     by_number = {t.number: t for t in history.trials}
-    paused = by_number[pick.trial_number]
-    source = None
-    if pick.clone_of is not None and pick.clone_of in by_number:
-        # Read afresh: a running source may have saved a newer checkpoint since the history.
-        source = core.storage.get_trial(by_number[pick.clone_of].trial_id)
-    template = continuation_template(paused, pick, source)
+    # Claim and start the continuation as one step an interrupt cannot cut in two: a claimed
+    # promotion without its continuation would lose the member for good.
     with interrupts_deferred():
+        pick = claim(core.storage, core.study_id, candidates)
+        if pick is None:
+            return None
+        paused = by_number[pick.trial_number]
+        source = None
+        if pick.clone_of is not None and pick.clone_of in by_number:
+            # Read afresh: a running source may have saved a newer checkpoint since.
+            source = core.storage.get_trial(by_number[pick.clone_of].trial_id)
+        try:
+            template = continuation_template(paused, pick, source)
+        except ValueError as exc:  # a scheduler's bad clone must not lose the member
+            _logger.warning("Trial %d continues as it was: %s", paused.number, exc)
+            source = None
+            template = continuation_template(paused, Promotion(pick.trial_number, pick.step))
         frozen = core.storage.create_new_trial(core.study_id, template=template)
         trial = core.attach(frozen)
     if source is not None and _may_still_save(source):
-        _pin_checkpoint(core, trial, source)
+        try:
+            _pin_checkpoint(core, trial, source)
+        except BaseException as exc:
+            core.fail_at_start(trial, exc)
+            raise
     return trial
 
 
