@@ -112,7 +112,9 @@ def run_method(method: str, steps: int, population: int, seed: int) -> tuple[flo
         )
     elif method == "pb2":
         scheduler = hs.schedulers.PB2Scheduler(
-            perturbation_interval=interval, hyperparam_bounds={"lr": list(LR_SPACE)}, seed=seed
+            perturbation_interval=interval,
+            hyperparam_bounds={"lr": hs.loguniform(*LR_SPACE)},
+            seed=seed,
         )
     else:
         raise ValueError(method)

@@ -318,11 +318,14 @@ def test_only_top_members_with_a_checkpoint_are_cloned() -> None:
     assert sources == {3}
 
 
-def test_running_top_member_is_cloned_through_its_latest_record() -> None:
+def test_a_member_ahead_is_cloned_at_the_step_it_is_compared_at() -> None:
+    # Member 0 paused at 4 and runs on (record 2, now at step 6); member 1 paused at 4 is
+    # the worst. It is compared with member 0 as it stood at step 4 and loads that record,
+    # not the running one two steps further on.
     scheduler = PBTScheduler(4, MUTATIONS, seed=0)
     trials = [
-        record(0, ramp(0.1, 4)),  # member 0 paused at 4, continued by record 2
-        record(1, ramp(0.9, 4)),  # member 1 paused at 4: the worst
+        record(0, ramp(0.1, 4)),
+        record(1, ramp(0.9, 4)),
         record(
             2,
             ramp(0.1, 6),
@@ -333,7 +336,24 @@ def test_running_top_member_is_cloned_through_its_latest_record() -> None:
         ),
     ]
     [promo] = scheduler.promotions(history(trials))
-    assert (promo.trial_number, promo.clone_of) == (1, 2)
+    assert (promo.trial_number, promo.clone_of) == (1, 0)
+
+
+def test_a_member_ahead_does_not_win_on_its_extra_steps() -> None:
+    # Maximise. Member 0 (record 0, then 2) improves slowly but is 8 steps ahead; member 1
+    # improves fast and waits at step 4. At step 4 member 0 was worse, so member 1 is not
+    # exploited although member 0's latest score is higher.
+    scheduler = PBTScheduler(4, MUTATIONS, seed=0)
+    slow = {s: 0.1 * s for s in range(1, 13)}
+    fast = {s: 0.2 * s for s in range(1, 5)}
+    trials = [
+        record(0, {s: v for s, v in slow.items() if s <= 4}),
+        record(1, fast),
+        record(2, slow, resume_from=0, resume_step=4, checkpoint_of=0),
+    ]
+    promos = scheduler.promotions(history(trials, maximize=True))
+    assert [(p.trial_number, p.clone_of) for p in promos] == [(1, None), (2, None)]
+    assert "rank 1 of 2" in promos[0].reason
 
 
 def test_only_paused_latest_records_are_promoted_least_advanced_first() -> None:

@@ -76,6 +76,36 @@ def test_members_take_turns_on_one_worker() -> None:
     assert all(t.system_attrs.get(keys.PAUSED_AT) == 4 for t in first_four)
 
 
+def test_clones_never_skip_steps_and_members_stay_in_step() -> None:
+    # A clone loads the top member's record of the step it was compared at, so no member
+    # gets ahead by cloning: every member trains all 16 steps (some twice), and on one
+    # worker no record starts more than one interval behind the most advanced pause.
+    pbt = hs.schedulers.PBTScheduler(
+        perturbation_interval=4, hyperparam_mutations=MUTATIONS, seed=3
+    )
+    result = hs.tune(
+        _train,
+        {"lr": hs.loguniform(1e-4, 1e-1)},
+        metric="acc",
+        mode="max",
+        num_samples=4,
+        scheduler=pbt,
+        sampler=hs.samplers.RandomSampler(seed=2),
+    )
+    trials = result.trials
+    assert [t for t in trials if keys.LINEAGE_PARENT in t.system_attrs], "nothing exploited"
+    for t in trials:
+        info = LineageInfo.of(t)
+        if info.resume_from is not None:
+            assert info.resume_step is not None
+            assert info.resume_step <= trials[info.resume_from].system_attrs[keys.PAUSED_AT]
+    trained = sum(
+        max(t.intermediate_values) - (t.system_attrs.get(keys.RESUME_STEP) or 0) for t in trials
+    )
+    assert trained >= 4 * 16
+    assert len([t for t in trials if t.state is TrialState.COMPLETE]) == 4
+
+
 def test_pbt_across_four_processes_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/pbt.db"
     study = hs.create_study(

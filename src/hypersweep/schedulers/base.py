@@ -92,6 +92,15 @@ class Scheduler(RecordsArguments):
         members, the members then take turns instead of one running to the end first)."""
         return False
 
+    @property
+    def clone_sources(self) -> str | None:
+        """Which finished records a promotion may still clone, for checkpoint retention:
+        ``None`` (only paused records not yet continued), ``"recent"`` (also every member's
+        records from the least advanced member's step on: population based training
+        compares members at equal steps) or ``"rounds"`` (``"recent"`` and every member's
+        record of the open synchronous round)."""
+        return None
+
     def promotions(self, history: History) -> list[Promotion]:
         """Paused trials to resume now, most urgent first (default none).
 

@@ -203,6 +203,21 @@ class _Member:
     def paused_at(self) -> int:
         return int(self.latest.system_attrs[keys.PAUSED_AT])
 
+    def end_step(self, index: int) -> int | None:
+        """The step record ``index`` got to: where it paused, else its last report."""
+        t = self.records[index]
+        at = t.system_attrs.get(keys.PAUSED_AT)
+        return int(at) if at is not None else t.last_step
+
+    def view_at(self, step: int) -> int | None:
+        """The index of the member's latest record that ended at or before ``step`` (how the
+        member stood when it was at ``step``); None if it was already past it."""
+        for i in range(len(self.records) - 1, -1, -1):
+            end = self.end_step(i)
+            if end is None or end <= step:
+                return i
+        return None
+
     @property
     def n_pauses(self) -> int:
         """How many times the member paused (every record but a running latest one)."""
@@ -368,6 +383,12 @@ class PBTScheduler(Scheduler):
         """Always true: start every configuration of the population before resuming one."""
         return True
 
+    @property
+    def clone_sources(self) -> str | None:
+        """``"rounds"`` with ``synch=True``, else ``"recent"``: a clone loads another member's
+        record of the step it is compared at."""
+        return "rounds" if self.synch else "recent"
+
     def check_directions(self, n_objectives: int) -> None:
         if n_objectives != 1:
             raise ValueError(
@@ -421,27 +442,32 @@ class PBTScheduler(Scheduler):
             live = [m for m in members if (m.running or m.paused) and m.n_pauses >= rnd]
             at = {m.id: rnd - 1 for m in live}  # each member's record of this round's pause
             todo = [m for m in paused if m.n_pauses == rnd]
+            round_ranking = self._rank(live, at, sign)
         else:
             live = [m for m in members if m.running or m.paused]
-            at = {m.id: len(m.records) - 1 for m in live}
             todo = paused
-        scores = {m.id: m.score(at[m.id]) for m in live}
-        ranked = sorted(
-            (m for m in live if scores[m.id] is not None),
-            key=lambda m: (_loss(scores[m.id], sign), m.id),
-        )
-        n = len(ranked)
-        q = 0
-        if n >= 2:
-            q = math.ceil(round(n * self.quantile_fraction, 9))
-            q = min(q, n // 2)
-        top, bottom = ranked[:q], {m.id for m in ranked[n - q :]}
-        rank = {m.id: i + 1 for i, m in enumerate(ranked)}
         out: list[tuple[int, int, Promotion]] = []
         for m in todo:
             record = m.latest
             step = m.paused_at
-            value = scores[m.id]
+            if self.synch:
+                ranked, scores, at = round_ranking
+            else:
+                # Asynchronous: each member is compared with how the others stood when they
+                # were at its step (their latest record that ended there or before), and a
+                # clone loads that record's checkpoint, so members ahead neither win on
+                # their extra steps nor let a clone skip steps (it may train some again).
+                views = {m2.id: m2.view_at(step) for m2 in live}
+                at = {i: v for i, v in views.items() if v is not None}
+                ranked, scores, _ = self._rank([m2 for m2 in live if m2.id in at], at, sign)
+            n = len(ranked)
+            q = 0
+            if n >= 2:
+                q = math.ceil(round(n * self.quantile_fraction, 9))
+                q = min(q, n // 2)
+            top, bottom = ranked[:q], {m2.id for m2 in ranked[n - q :]}
+            rank = {m2.id: i + 1 for i, m2 in enumerate(ranked)}
+            value = scores.get(m.id)
             where = f"rank {rank.get(m.id, '-')} of {n} (score {_fmt(value)})"
             if m.id not in bottom:
                 why = "population of one" if n < 2 else where
@@ -469,6 +495,19 @@ class PBTScheduler(Scheduler):
             out.append((step, m.id, promo))
         out.sort(key=lambda item: (item[0], item[1]))
         return [item[2] for item in out]
+
+    @staticmethod
+    def _rank(
+        live: list[_Member], at: dict[int, int], sign: float
+    ) -> tuple[list[_Member], dict[int, float | None], dict[int, int]]:
+        """``live`` members with a score at their record ``at[id]``, best first, the scores,
+        and ``at``."""
+        scores = {m.id: m.score(at[m.id]) for m in live}
+        ranked = sorted(
+            (m for m in live if scores[m.id] is not None),
+            key=lambda m: (_loss(scores[m.id], sign), m.id),
+        )
+        return ranked, scores, at
 
     # -- explore -------------------------------------------------------------------------
     def _explore(

@@ -17,6 +17,9 @@ A finished record's checkpoint is **needed** when it is the checkpoint
   (``checkpoint_of``) after saving its own, so that a retry can start there again;
 * a failed continuation that no retry replaces yet (its own checkpoint and the one it
   resumed from: ``RetryFailedTrialCallback`` may still enqueue a retry);
+* with ``recent`` (``PBTScheduler``, asynchronous): what a clone may still pick, every
+  member's records from the smallest step at which a member waits (or a running one
+  started) on, and its latest one before;
 * with ``synch_rounds`` (``PBTScheduler(synch=True)``): the records of the open round, which
   the round's clones pick from: for every member, its record of the round's pause, and
   every record whose checkpoint step is at least the smallest step at which a member waits.
@@ -35,7 +38,6 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .._internal.logging import get_logger
-from ..schedulers.pbt import PBTScheduler
 from ..trial import FrozenTrial, TrialState, keys
 from ..trial.lineage import checkpoint_source, member_chains, replaced_by_retries
 from ._checkpoints import delete_stored_checkpoint
@@ -63,7 +65,9 @@ def _has_checkpoint(trial: FrozenTrial) -> bool:
     return keys.CHECKPOINT_STEP in trial.system_attrs
 
 
-def unneeded_checkpoints(trials: Iterable[FrozenTrial], *, synch_rounds: bool = False) -> list[int]:
+def unneeded_checkpoints(
+    trials: Iterable[FrozenTrial], *, synch_rounds: bool = False, recent: bool = False
+) -> list[int]:
     """The numbers of the finished records whose checkpoint can be deleted (see the module
     docstring for the rules), in increasing order.
 
@@ -104,6 +108,8 @@ def unneeded_checkpoints(trials: Iterable[FrozenTrial], *, synch_rounds: bool = 
         elif t.state in _UNFINISHED:
             keep_source(t)
             keep(attrs.get(keys.CHECKPOINT_OF))
+            if t.state is TrialState.RUNNING:
+                waiting_at.append(int(attrs.get(keys.RESUME_STEP) or 0))
         elif t.state is TrialState.PRUNED and attrs.get(keys.PAUSED_AT) is not None:
             if t.number not in continued:
                 keep_source(t)
@@ -111,6 +117,8 @@ def unneeded_checkpoints(trials: Iterable[FrozenTrial], *, synch_rounds: bool = 
         elif t.state is TrialState.FAIL and keys.RESUME_FROM in attrs and t.number not in replaced:
             keep_source(t)
             keep(attrs.get(keys.CHECKPOINT_OF))
+    if recent and waiting_at:
+        _keep_recent(trials, min(waiting_at), keep_source)
     if synch_rounds and waiting_at:
         _keep_round(trials, min(waiting_at), keep_source)
     return [
@@ -118,6 +126,27 @@ def unneeded_checkpoints(trials: Iterable[FrozenTrial], *, synch_rounds: bool = 
         for t in trials
         if t.state.is_finished() and _has_checkpoint(t) and t.number not in needed
     ]
+
+
+def _keep_recent(
+    trials: list[FrozenTrial], lowest: int, keep_source: Callable[[FrozenTrial], None]
+) -> None:
+    """Keep what an asynchronous population based training clone may pick: it compares
+    members as they stood at its own step (at least ``lowest``, the smallest step at which a
+    member waits or a running one started) and loads that record of a top member. So keep,
+    for every member, its records that ended at ``lowest`` or later, and its latest one that
+    ended before."""
+    for chain in member_chains(trials):
+        before = None
+        for t in chain:
+            at = t.system_attrs.get(keys.PAUSED_AT)
+            end = int(at) if at is not None else t.last_step
+            if end is None or end < lowest:
+                before = t
+            else:
+                keep_source(t)
+        if before is not None:
+            keep_source(before)
 
 
 def _keep_round(
@@ -156,7 +185,9 @@ class CheckpointRetention:
     def __init__(self, core: StudyCore) -> None:
         self._core = core
         scheduler = core.scheduler
-        self._synch_rounds = isinstance(scheduler, PBTScheduler) and scheduler.synch
+        sources = getattr(scheduler, "clone_sources", None)
+        self._synch_rounds = sources == "rounds"
+        self._recent = sources == "recent"
         self._deleted: set[int] = set()
         self._lock = threading.Lock()
         self._busy = False
@@ -197,7 +228,9 @@ class CheckpointRetention:
         ):
             return
         ids = {t.number: t.trial_id for t in trials}
-        for number in unneeded_checkpoints(trials, synch_rounds=self._synch_rounds):
+        for number in unneeded_checkpoints(
+            trials, synch_rounds=self._synch_rounds, recent=self._recent
+        ):
             if number in deleted:
                 continue
             try:
