@@ -211,6 +211,9 @@ def test_tune_with_a_pausing_asha_resumes_from_big_checkpoints(db: Path) -> None
     assert stored and all(r[:1] == b"\x02" and len(r) < 300 for r in stored)
     assert len(_files(Path(f"{db}.checkpoints"))) == len(stored)  # one file per record
 
+    hs.delete_study(study_name=result.study.study_name, storage=f"sqlite:///{db}")
+    assert _files(Path(f"{db}.checkpoints")) == []  # the study's blobs went with it
+
 
 # -- process workers --------------------------------------------------------------------------
 def test_process_workers_load_big_checkpoints_another_process_wrote(tmp_path: Path) -> None:
@@ -438,3 +441,19 @@ def test_fsspec_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setitem(sys.modules, "fsspec", None)
     with pytest.raises(ImportError, match=r"hypersweep\[fsspec\]"):
         FsspecCheckpointStore("s3://bucket/checkpoints")
+
+
+def test_the_worker_command_sends_big_checkpoints_to_the_store_it_names(tmp_path: Path) -> None:
+    from hypersweep.cli.main import main
+
+    db, store = tmp_path / "study.db", tmp_path / "elsewhere"
+    scheduler_args = '{"min_resource": 1, "max_resource": 9, "reduction_factor": 3, "pause": true}'
+    args = ["worker", "tests.storage._mp_objectives:resumable_big", "--storage", f"sqlite:///{db}"]
+    args += ["--study", "big", "--create", "--n-trials", "6", "--scheduler", "asha"]
+    args += ["--scheduler-args", scheduler_args, "--checkpoint-store", str(store)]
+    assert main(args) == 0
+    assert _files(store), "no checkpoint went to the named store"
+    assert _files(Path(f"{db}.checkpoints")) == []
+    trials = hs.load_study(study_name="big", storage=f"sqlite:///{db}").trials
+    assert any(keys.RESUME_FROM in t.system_attrs for t in trials), "nothing was resumed"
+    assert not [t.fail_reason for t in trials if t.state is hs.TrialState.FAIL]

@@ -275,3 +275,50 @@ def test_a_killed_worker_s_pbt_member_is_retried_from_its_checkpoint(tmp_path: P
         if keys.RESUME_FROM in t.system_attrs and t.number != dead.number
     ]
     assert len(resumed) == len(set(resumed)), "a paused record was continued twice"
+
+
+# -- Ctrl-C in the middle of a continuation ---------------------------------------------------
+
+
+class _CtrlCOnce:
+    """A PBT objective that raises KeyboardInterrupt once, in the first continuation."""
+
+    def __init__(self) -> None:
+        self.fired = False
+
+    def __call__(self, trial: hs.Trial) -> float:
+        lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
+        state = trial.load_checkpoint() or {"acc": 0.0, "step": 0}
+        if state["step"] and not self.fired:
+            self.fired = True
+            raise KeyboardInterrupt
+        acc = state["acc"]
+        for step in range(state["step"] + 1, STEPS + 1):
+            acc += 1.0 / (1.0 + abs(math.log10(lr) + 2.0))
+            trial.report(acc, step)
+            trial.save_checkpoint({"acc": acc, "step": step})
+            if trial.should_prune():
+                raise hs.TrialPruned()
+        return acc
+
+
+def test_a_continuation_interrupted_by_ctrl_c_is_retried_by_the_next_run() -> None:
+    study = hs.create_study(
+        direction="maximize",
+        sampler=hs.samplers.RandomSampler(seed=0),
+        scheduler=PBTScheduler(2, {"lr": LR}, seed=0),
+    )
+    objective = _CtrlCOnce()
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(objective, n_trials=4)
+    interrupted = [t for t in study.trials if t.state is FAIL]
+    assert len(interrupted) == 1 and keys.RESUME_FROM in interrupted[0].system_attrs
+    [retry] = [t for t in study.trials if t.state is WAITING]
+    assert retry.system_attrs[keys.RETRIED_FROM] == interrupted[0].number
+    assert retry.system_attrs[keys.RESUME_FROM] == interrupted[0].system_attrs[keys.RESUME_FROM]
+
+    study.optimize(objective, max_trials=4)  # the same run, resumed: every member finishes
+    chains = member_chains(study.trials)
+    assert len(chains) == 4
+    assert all(chain[-1].state is COMPLETE for chain in chains)
+    assert all(chain[-1].last_step == STEPS for chain in chains)

@@ -119,6 +119,13 @@ def add_parser(sub: Any) -> None:
     worker.add_argument("--heartbeat-interval", type=float, default=None)
     worker.add_argument("--grace-period", type=float, default=None)
     worker.add_argument(
+        "--checkpoint-store",
+        default=None,
+        help="where checkpoints over 1 MiB go: a directory or an fsspec URL (s3://..., "
+        "gs://...); every worker of the study must name the same one (default: beside a "
+        "SQLite or journal file, else in the database)",
+    )
+    worker.add_argument(
         "--max-retries",
         type=int,
         default=None,
@@ -163,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
         for key, value in (
             ("heartbeat_interval", args.heartbeat_interval),
             ("grace_period", args.grace_period),
+            ("checkpoint_store", args.checkpoint_store),
         )
         if value is not None
     }

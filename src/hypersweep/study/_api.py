@@ -6,12 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._internal.exceptions import DuplicatedStudyError, StudyNotFoundError
+from .._internal.logging import get_logger
 from ..samplers import Sampler, TPESampler
 from ..schedulers import NopScheduler, Scheduler
 from ..storage import Storage, StudyInfo, get_storage
-from ..trial import StudyDirection
+from ..trial import StudyDirection, keys
+from ._checkpoints import delete_stored_checkpoint
 from ._spec import resolve_role, store_spec
 from .study import Study
+
+_logger = get_logger("study")
 
 
 def _direction(value: str | StudyDirection) -> StudyDirection:
@@ -131,9 +135,21 @@ def load_study(
 
 
 def delete_study(*, study_name: str, storage: Storage | str) -> None:
-    """Delete a study and all its trials."""
+    """Delete a study and all its trials, and the checkpoints its trials kept in the
+    storage's checkpoint store (a blob that cannot be deleted is logged and left)."""
     backend = get_storage(storage, create=False)
-    backend.delete_study(backend.get_study_id_from_name(study_name))
+    study_id = backend.get_study_id_from_name(study_name)
+    if backend.checkpoint_store is not None:
+        for trial in backend.get_all_trials(study_id):
+            if keys.CHECKPOINT_STEP not in trial.system_attrs:
+                continue
+            try:
+                delete_stored_checkpoint(backend, trial.trial_id)
+            except Exception as exc:  # the study goes anyway
+                _logger.warning(
+                    "Could not delete the checkpoint of trial %d: %s", trial.number, exc
+                )
+    backend.delete_study(study_id)
 
 
 def get_all_study_names(storage: Storage | str) -> list[str]:

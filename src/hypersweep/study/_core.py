@@ -18,8 +18,8 @@ from .._internal.signals import interrupt_reason, interrupts_deferred
 from ..samplers import Sampler
 from ..schedulers import Scheduler
 from ..storage import Storage
-from ..trial import FrozenTrial, History, StudyDirection, TrialState
-from ..trial.lineage import is_continuation
+from ..trial import FrozenTrial, History, StudyDirection, TrialState, keys
+from ..trial.lineage import is_continuation, retry_template
 from ._lease import heartbeater
 from ._trial import Trial
 from ._values import convert_values
@@ -91,14 +91,7 @@ class StudyCore:
             self._running[trial._trial_id] = trial
             late = self._interrupted
         if late is not None:  # a worker thread started it after the interrupt's snapshot
-            self.finish(
-                trial._trial_id,
-                trial.number,
-                TrialState.FAIL,
-                None,
-                interrupt_reason(late),
-                skip_if_finished=True,
-            )
+            self.fail_interrupted(trial, late)
             return trial
         beat = heartbeater(self.storage)
         if beat is not None:
@@ -117,13 +110,44 @@ class StudyCore:
             self._interrupted = exc
             trials = [t for i, t in self._running.items() if keep is None or i not in keep]
         for trial in trials:
-            self.finish(
-                trial._trial_id,
-                trial.number,
-                TrialState.FAIL,
-                None,
-                interrupt_reason(exc),
-                skip_if_finished=True,
+            self.fail_interrupted(trial, exc)
+
+    def fail_interrupted(self, trial: Trial, exc: BaseException) -> None:
+        """Record ``trial`` as interrupted by ``exc`` (unless it finished already) and, if it
+        was a continuation, enqueue its retry."""
+        reason = interrupt_reason(exc)
+        with interrupts_deferred():
+            frozen = self.finish(
+                trial._trial_id, trial.number, TrialState.FAIL, None, reason, skip_if_finished=True
+            )
+            if frozen.state is TrialState.FAIL and frozen.fail_reason == reason:
+                self._retry_interrupted(frozen)
+
+    def _retry_interrupted(self, failed: FrozenTrial) -> None:
+        """Enqueue the retry of an interrupted continuation (a paused trial's promotion, a
+        population member's turn or clone), so that the next run goes on with it from the
+        same checkpoint instead of losing the configuration. A fresh trial needs none: the
+        sampler proposes anew."""
+        if not is_continuation(failed):
+            return
+        storage = self.storage
+        source = None
+        of = failed.system_attrs.get(keys.CHECKPOINT_OF)
+        try:
+            if of is not None:
+                source = storage.get_trial(storage.get_trial_id_from_number(self.study_id, int(of)))
+            attrs = {
+                keys.RETRY_OF: failed.system_attrs.get(keys.RETRY_OF, failed.number),
+                keys.RETRIED_FROM: failed.number,
+                keys.RETRY_COUNT: int(failed.system_attrs.get(keys.RETRY_COUNT, 0)),
+            }
+            with interrupts_deferred():
+                storage.create_new_trial(
+                    self.study_id, template=retry_template(failed, source, attrs)
+                )
+        except Exception as exc:  # the interrupt goes on; the member can be resumed by hand
+            _logger.warning(
+                "Could not enqueue the retry of interrupted trial %d: %s", failed.number, exc
             )
 
     def start_trial(self, max_trials: int | None) -> Trial | None:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .._internal.exceptions import TrialPruned, UpdateFinishedTrialError
-from .._internal.signals import interrupt_reason, interrupts_deferred
 from ..trial import FrozenTrial, StudyDirection, TrialState
 from ..trial.lineage import is_continuation
 from ._failures import InitialFailures
@@ -201,8 +200,7 @@ def run_trial(
     except Exception as exc:
         state, reason, error = TrialState.FAIL, f"{type(exc).__name__}: {exc}", exc
     except BaseException as exc:
-        with interrupts_deferred():
-            core.finish(trial._trial_id, trial.number, TrialState.FAIL, None, interrupt_reason(exc))
+        core.fail_interrupted(trial, exc)
         raise
     caught = error is not None and isinstance(error, catch)
     first = caught and failures is not None and failures.log_traceback()
