@@ -115,6 +115,23 @@ def test_a_synchronous_round_keeps_each_member_s_record_of_the_round() -> None:
     assert unneeded_checkpoints(round_two, synch_rounds=True) == [0, 1, 2]
 
 
+def test_asynchronous_pbt_keeps_what_a_clone_may_compare_at() -> None:
+    trials = [
+        paused(0, 4),  # member A paused at 4, continued by 3
+        paused(1, 4),  # member B waits at 4
+        paused(2, 2),  # member C paused at 2, continued by 4
+        cont(3, PRUNED, 0, 4, paused_at=8, ckpt=8),  # A at 8
+        cont(4, PRUNED, 2, 2, paused_at=3, ckpt=3),  # C at 3, continued by 5
+        cont(5, PRUNED, 4, 3, paused_at=9, ckpt=9),  # C at 9
+    ]
+    # B waits at 4: a clone of B sees A at 4 (record 0) and C at 3 (record 4), which stay
+    assert unneeded_checkpoints(trials) == [0, 2, 4]
+    assert unneeded_checkpoints(trials, recent=True) == [2]
+    # once B goes on (record 6, running from step 4), the lowest step is still 4
+    running = [*trials, cont(6, TrialState.RUNNING, 1, 4)]
+    assert unneeded_checkpoints(running, recent=True) == [2]
+
+
 def test_a_retried_continuation_counts_in_place_of_the_failed_one() -> None:
     trials = [
         paused(0, 4),
