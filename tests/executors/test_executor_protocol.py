@@ -86,7 +86,7 @@ def test_a_sampler_without_a_specification_travels_pickled() -> None:
 
 
 def test_executor_names_live_in_executors() -> None:
-    assert set(EXECUTORS) == {"inline", "threads", "processes"}
+    assert set(EXECUTORS) == {"inline", "threads", "processes", "ray"}
     assert type(resolve_executor("threads", 1)).__name__ == "ThreadExecutor"
     with pytest.raises(ValueError, match="executor must be an Executor or one of"):
         resolve_executor("ray-ish", 2)

@@ -1,8 +1,9 @@
-"""Who runs the objective: inline, threads, processes, a simulated clock (Ray is planned)."""
+"""Who runs the objective: inline, threads, processes, a Ray cluster, a simulated clock."""
 
 from .base import Executor, WorkerFn
 from .inline import InlineExecutor
 from .processes import ProcessExecutor
+from .ray import RayExecutor
 from .resolve import EXECUTORS, resolve_executor
 from .simulated import SimulatedExecutor
 from .threads import ThreadExecutor
@@ -12,6 +13,7 @@ __all__ = [
     "Executor",
     "InlineExecutor",
     "ProcessExecutor",
+    "RayExecutor",
     "SimulatedExecutor",
     "ThreadExecutor",
     "WorkerFn",

@@ -9,7 +9,8 @@ processes or machines need a storage they can all reach.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import pickle
+from collections.abc import Callable, Mapping
 
 from .._internal.validation import check_int
 
@@ -39,14 +40,34 @@ class Executor:
     shares_memory: bool = True
     #: Whether :meth:`idle` waits on a clock of the executor's own.
     has_clock: bool = False
+    #: Whether the workers may run on other machines: a storage only this machine can open
+    #: (in memory, a SQLite file) is then served to them (``hypersweep.storage.remote``), and
+    #: large checkpoints need a checkpoint store every machine reaches.
+    spans_machines: bool = False
+    #: Whether :meth:`run` honours per-trial ``resources`` (CPUs, GPUs, custom ones).
+    places_resources: bool = False
 
     def idle(self) -> bool:
         """Wait until another worker has acted; ``False`` at once if none will (only for
         executors with :attr:`has_clock`)."""
         raise NotImplementedError(f"{type(self).__name__} has no clock to wait on.")
 
-    def run(self, worker: WorkerFn, n_workers: int) -> None:
-        """Run ``worker(0)``, ..., ``worker(n_workers - 1)`` and wait for all of them."""
+    def dumps(self, obj: object) -> bytes:
+        """Serialise ``obj`` as this executor sends work to its workers (``pickle``), to
+        check before starting that the objective and the roles can travel."""
+        return pickle.dumps(obj)
+
+    def workers_for(self, n_jobs: int, resources: Mapping[str, float] | None) -> int:
+        """How many workers to run for ``optimize(n_jobs=...)`` (default: ``n_jobs``; a
+        cluster executor asks the cluster)."""
+        return n_jobs
+
+    def run(
+        self, worker: WorkerFn, n_workers: int, resources: Mapping[str, float] | None = None
+    ) -> None:
+        """Run ``worker(0)``, ..., ``worker(n_workers - 1)`` and wait for all of them.
+        ``resources`` (only for executors that :attr:`places_resources`) is what each worker
+        (one trial at a time) asks for: ``{"cpu": 2, "gpu": 0.5, "<custom>": 1}``."""
         raise NotImplementedError
 
     @staticmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .base import Executor, WorkerFn
 
 
@@ -15,7 +17,9 @@ class InlineExecutor(Executor):
     [0, 1]
     """
 
-    def run(self, worker: WorkerFn, n_workers: int) -> None:
+    def run(
+        self, worker: WorkerFn, n_workers: int, resources: Mapping[str, float] | None = None
+    ) -> None:
         self._check_n_workers(n_workers)
         for index in range(n_workers):
             worker(index)

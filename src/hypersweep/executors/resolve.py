@@ -7,6 +7,7 @@ from collections.abc import Callable
 from .base import Executor
 from .inline import InlineExecutor
 from .processes import ProcessExecutor
+from .ray import RayExecutor
 from .threads import ThreadExecutor
 
 #: Executor names and how to make one; a new executor registers itself here.
@@ -14,6 +15,7 @@ EXECUTORS: dict[str, Callable[[], Executor]] = {
     "inline": InlineExecutor,
     "threads": ThreadExecutor,
     "processes": ProcessExecutor,
+    "ray": RayExecutor,
 }
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .._internal.validation import check_float
@@ -114,7 +115,9 @@ class SimulatedExecutor(Executor):
         self._errors: list[BaseException] = []
 
     # -- running ---------------------------------------------------------------------------
-    def run(self, worker: WorkerFn, n_workers: int) -> None:
+    def run(
+        self, worker: WorkerFn, n_workers: int, resources: Mapping[str, float] | None = None
+    ) -> None:
         self._check_n_workers(n_workers)
         if getattr(_local, "current", None) is not None:
             raise RuntimeError("A SimulatedExecutor cannot be run from inside a simulated worker.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 
 from .base import Executor, WorkerFn
 
@@ -24,7 +25,9 @@ class ThreadExecutor(Executor):
     [0, 1, 2]
     """
 
-    def run(self, worker: WorkerFn, n_workers: int) -> None:
+    def run(
+        self, worker: WorkerFn, n_workers: int, resources: Mapping[str, float] | None = None
+    ) -> None:
         self._check_n_workers(n_workers)
         errors: list[BaseException | None] = [None] * n_workers
 

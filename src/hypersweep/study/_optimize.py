@@ -9,25 +9,31 @@ from __future__ import annotations
 
 import math
 import os
-import pickle
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .._internal.signals import sigterm_raises
+from .._internal.logging import get_logger
+from .._internal.signals import interrupt_reason, sigterm_raises
 from ..executors import Executor, resolve_executor
+from ..executors.resources import check_resources
 from ..storage import STARTED_STATES, Storage
 from ..trial import FrozenTrial, TrialState
+from ..trial.lineage import is_continuation
 from ._failures import InitialFailures
+from ._lease import reap_stale_trials
 from ._loop import Budget, CallbackFn, LoopConfig, ObjectiveFn, Progress, worker_loop
 from ._promotions import n_continuations
 from ._retention import check_retention
 
 if TYPE_CHECKING:
     from ._core import StudyCore
+
+_logger = get_logger("study")
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ def run_optimize(
     max_trials: int | None,
     max_initial_failures: int | None = 5,
     checkpoint_retention: str = "needed",
+    resources: Mapping[str, float] | None = None,
 ) -> None:
     """Validate the arguments, then run workers until the budget is used up.
 
@@ -119,7 +126,14 @@ def run_optimize(
         raise TypeError(f"The objective must be callable, got {type(func).__name__}.")
     n_jobs = _validate(n_trials, timeout, n_jobs, max_trials)
     check_retention(checkpoint_retention)
+    resources = check_resources(resources)
     runner = resolve_executor(executor, n_jobs)
+    if resources and not runner.places_resources:
+        raise ValueError(
+            f"resources={resources} needs an executor that places them: executor='processes' "
+            f"(GPUs of this machine) or executor='ray'; {type(runner).__name__} runs every "
+            "trial in this process."
+        )
     config = LoopConfig(
         func=func,
         catch=_catch_tuple(catch),
@@ -141,7 +155,7 @@ def run_optimize(
                 idle = runner.idle if runner.has_clock else None
                 runner.run(lambda index: worker_loop(core, config, budget, progress, idle), n_jobs)
             else:
-                _run_elsewhere(core, factory, runner, config, n_jobs, progress)
+                _run_elsewhere(core, factory, runner, config, n_jobs, progress, resources)
     except (KeyboardInterrupt, SystemExit) as exc:
         budget.interrupt(exc)
         raise
@@ -160,14 +174,22 @@ def _run_elsewhere(
     config: LoopConfig,
     n_jobs: int,
     progress: Progress,
+    resources: Mapping[str, float] | None = None,
 ) -> None:
-    """Run the workers in other processes (or machines): they share the study's storage."""
+    """Run the workers in other processes (or machines): they share the study's storage,
+    or, for an executor that spans machines, this process serves it to them."""
     storage = core.storage
-    if not storage.shared_across_processes:
+    serve = runner.spans_machines and (
+        not storage.shared_across_processes or _on_this_machine_only(storage)
+    )
+    if not storage.shared_across_processes and not serve:
         raise ValueError(
             f"{type(storage).__name__} cannot be shared by worker processes; use a storage "
             "URL that every process can reach, e.g. storage='sqlite:///study.db'."
         )
+    n_workers = runner.workers_for(n_jobs, resources)
+    if runner.spans_machines:
+        _check_checkpoint_store(storage, runner)
     started = storage.get_n_trials(core.study_id, STARTED_STATES)
     if config.n_trials is not None:
         # Each process could run n_trials; the study-wide cap makes the total exact. It
@@ -177,13 +199,22 @@ def _run_elsewhere(
         cap = configurations + config.n_trials
         max_trials = cap if config.max_trials is None else min(cap, config.max_trials)
         config = replace(config, max_trials=max_trials)
-    work = partial(process_worker, factory(), config)
+    made = factory()
+    server = None
+    if serve:
+        from ..storage.remote import StorageServer
+
+        several = getattr(runner, "n_machines", lambda: 1)() > 1
+        server = StorageServer(storage, host="0.0.0.0" if several else "127.0.0.1")
+        made = replace(made, storage=server.client())
+    work = partial(process_worker, made, config)
     try:
-        pickle.dumps(work)
+        runner.dumps(work)
     except Exception as exc:
         raise TypeError(
-            "Running trials in processes needs a picklable objective, sampler, scheduler and "
-            "callbacks: define the objective at module level (not a lambda or closure). "
+            f"Running trials with {type(runner).__name__} needs a picklable objective, sampler, "
+            "scheduler and callbacks: define the objective at module level (not a lambda or "
+            "closure). "
             f"Pickling failed with: {exc}"
         ) from exc
     stop = threading.Event()
@@ -198,8 +229,87 @@ def _run_elsewhere(
 
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
+    first_new = len(storage.get_all_trials(core.study_id))
     try:
-        runner.run(work, n_jobs)
+        _launch(runner, work, n_workers, resources)
+        while runner.spans_machines and _reap_abandoned(core):
+            # A worker died with its trial (its machine or process went away): once its
+            # lease ran out the trial failed and its retry waits; run the retries (those of
+            # continuations run outside the trial budget, the others count in it).
+            waiting = storage.get_all_trials(core.study_id, (TrialState.WAITING,))
+            fresh = sum(1 for t in waiting if not is_continuation(t))
+            again = replace(config, n_trials=fresh, max_trials=None)
+            _launch(runner, partial(process_worker, made, again), 1, resources)
+            if storage.get_n_trials(core.study_id, (TrialState.WAITING,)) >= len(waiting):
+                break  # nothing ran (a deadline passed, or the study was stopped)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        if runner.spans_machines:
+            _fail_left_running(core, first_new, exc)
+        raise
     finally:
         stop.set()
         poller.join()
+        if server is not None:
+            server.close()
+
+
+def _launch(
+    runner: Executor,
+    work: Callable[[int], None],
+    n_workers: int,
+    resources: Mapping[str, float] | None,
+) -> None:
+    """``runner.run``; an executor written before per-trial resources takes two arguments."""
+    if resources is None:
+        runner.run(work, n_workers)
+    else:
+        runner.run(work, n_workers, resources)
+
+
+def _fail_left_running(core: StudyCore, first_new: int, exc: BaseException) -> None:
+    """After an interrupt, record as interrupted the trials this run started that its
+    workers (killed when they did not stop in time) left RUNNING."""
+    storage = core.storage
+    for trial in storage.get_all_trials(core.study_id, (TrialState.RUNNING,)):
+        if trial.number >= first_new:
+            with suppress(Exception):
+                storage.finish_trial(trial.trial_id, TrialState.FAIL, None, interrupt_reason(exc))
+
+
+def _reap_abandoned(core: StudyCore) -> bool:
+    """After the workers ended: wait for the leases of trials still RUNNING to run out
+    (storages with heartbeats), fail them, and say whether retries are now waiting."""
+    storage = core.storage
+    grace, interval = storage.grace_period, storage.heartbeat_interval
+    if grace is None or interval is None:
+        return False
+    if not storage.get_n_trials(core.study_id, (TrialState.RUNNING,)):
+        return False
+    before = storage.get_n_trials(core.study_id, (TrialState.WAITING,))
+    deadline = time.monotonic() + grace + 2 * interval
+    while storage.get_n_trials(core.study_id, (TrialState.RUNNING,)):
+        if reap_stale_trials(core) == [] and time.monotonic() > deadline:
+            _logger.info("Trials are still RUNNING after the workers ended (other workers?).")
+            return False
+        time.sleep(interval)
+    return storage.get_n_trials(core.study_id, (TrialState.WAITING,)) > before
+
+
+def _on_this_machine_only(storage: Storage) -> bool:
+    """A SQLite file: other machines cannot open it (a journal file may be on a shared
+    file system; databases are reached over the network)."""
+    return str(getattr(storage, "url", "")).startswith("sqlite")
+
+
+def _check_checkpoint_store(storage: Storage, runner: Executor) -> None:
+    """On several machines, large checkpoints need a store that all of them reach."""
+    from ..storage.checkpoints import LocalCheckpointStore
+
+    store = storage.checkpoint_store
+    if isinstance(store, LocalCheckpointStore) and getattr(runner, "n_machines", lambda: 1)() > 1:
+        raise ValueError(
+            f"The study's large checkpoints go to the local directory {store.directory}, which "
+            "the other machines of the cluster cannot read. Give the storage a checkpoint "
+            "store they all reach: get_storage(url, checkpoint_store='s3://bucket/ckpt') (any "
+            "fsspec URL), or checkpoint_threshold=None to keep checkpoints in the storage."
+        )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._internal.exceptions import TrialPruned
+from ..executors import Executor
 from ..samplers import Sampler
 from ..schedulers import Scheduler
 from ..space import flatten_space, unflatten
@@ -250,6 +251,53 @@ def _modes(
     return metrics, directions
 
 
+@dataclass(frozen=True)
+class _TrainableObjective:
+    """The define-by-run objective :func:`tune` runs: suggests the space, calls the
+    trainable with its config inside a report session, and returns its metric(s). A class
+    at module level (not a closure), so that it travels to process and Ray workers."""
+
+    trainable: Callable[[dict[str, Any]], Any]
+    dists: Mapping[str, Any]
+    constants: Any
+    metrics: tuple[str, ...]
+
+    def __call__(self, trial: Trial) -> Any:
+        params = {name: trial._suggest(name, dist) for name, dist in self.dists.items()}
+        config = unflatten(params, self.constants)
+        session = _Session(trial, self.metrics)
+        token = _session.set(session)
+        try:
+            returned = self.trainable(config)
+        finally:
+            _session.reset(token)
+        session.store_snapshot()
+        if isinstance(returned, Mapping):
+            session.last = dict(returned)
+            trial.set_user_attr(METRICS_ATTR, _jsonable(returned))
+        elif returned is not None:
+            if len(self.metrics) != 1:
+                raise ValueError("With several metrics the trainable must return a dict of them.")
+            session.last = {self.metrics[0]: returned}
+            trial.set_user_attr(METRICS_ATTR, _jsonable(session.last))
+        if not session.last and trial.resume_step is not None:
+            # A continuation whose trainable had nothing left to do (it was paused after its
+            # last step): its result is the metrics it resumed with.
+            resumed = trial.user_attrs.get(METRICS_ATTR)
+            if isinstance(resumed, Mapping) and all(m in resumed for m in self.metrics):
+                session.last = dict(resumed)
+        if not session.last:
+            raise ValueError(
+                f"The trainable returned None and never reported {list(self.metrics)}; return the "
+                "metric or call hypersweep.report()."
+            )
+        missing = [m for m in self.metrics if m not in session.last]
+        if missing:
+            raise ValueError(f"The trainable's result has no metric {missing}.")
+        values = [session.last[m] for m in self.metrics]
+        return values[0] if len(values) == 1 else values
+
+
 def tune(
     trainable: Callable[[dict[str, Any]], Any],
     space: Mapping[str, Any],
@@ -267,6 +315,8 @@ def tune(
     show_progress_bar: bool = False,
     max_initial_failures: int | None = 5,
     checkpoint_retention: str = "needed",
+    executor: Executor | str | None = None,
+    resources: Mapping[str, float] | None = None,
 ) -> TuneResult:
     """Run ``trainable(config)`` on configs drawn from ``space`` and return the best.
 
@@ -286,6 +336,10 @@ def tune(
     one once nothing can resume from it any more, keeping those of the complete trials
     (:attr:`TuneResult.best_checkpoint`) and those a paused or running trial may still
     need. ``"all"`` keeps every checkpoint (see :meth:`Study.optimize`).
+
+    ``executor`` (``"threads"``, ``"processes"``, ``"ray"`` or an executor) and
+    ``resources`` (per trial, e.g. ``{"cpu": 1, "gpu": 0.5}``) are those of
+    :meth:`Study.optimize`.
 
     >>> import hypersweep as hs
     >>> def train(config):
@@ -315,41 +369,7 @@ def tune(
             raise ValueError(f"points_to_evaluate names {unknown}, which are not in the space.")
         study.enqueue_trial(flat_point)
 
-    def objective(trial: Trial) -> Any:
-        params = {name: trial._suggest(name, dist) for name, dist in dists.items()}
-        config = unflatten(params, constants)
-        session = _Session(trial, metrics)
-        token = _session.set(session)
-        try:
-            returned = trainable(config)
-        finally:
-            _session.reset(token)
-        session.store_snapshot()
-        if isinstance(returned, Mapping):
-            session.last = dict(returned)
-            trial.set_user_attr(METRICS_ATTR, _jsonable(returned))
-        elif returned is not None:
-            if len(metrics) != 1:
-                raise ValueError("With several metrics the trainable must return a dict of them.")
-            session.last = {metrics[0]: returned}
-            trial.set_user_attr(METRICS_ATTR, _jsonable(session.last))
-        if not session.last and trial.resume_step is not None:
-            # A continuation whose trainable had nothing left to do (it was paused after its
-            # last step): its result is the metrics it resumed with.
-            resumed = trial.user_attrs.get(METRICS_ATTR)
-            if isinstance(resumed, Mapping) and all(m in resumed for m in metrics):
-                session.last = dict(resumed)
-        if not session.last:
-            raise ValueError(
-                f"The trainable returned None and never reported {list(metrics)}; return the "
-                "metric or call hypersweep.report()."
-            )
-        missing = [m for m in metrics if m not in session.last]
-        if missing:
-            raise ValueError(f"The trainable's result has no metric {missing}.")
-        values = [session.last[m] for m in metrics]
-        return values[0] if len(values) == 1 else values
-
+    objective = _TrainableObjective(trainable, dists, constants, metrics)
     study.optimize(
         objective,
         n_trials=num_samples,
@@ -358,6 +378,8 @@ def tune(
         show_progress_bar=show_progress_bar,
         max_initial_failures=max_initial_failures,
         checkpoint_retention=checkpoint_retention,
+        executor=executor,
+        resources=resources,
     )
     return TuneResult(study, metrics[0] if len(metrics) == 1 else metrics, constants)
 

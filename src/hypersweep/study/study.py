@@ -304,6 +304,7 @@ class Study:
         max_trials: int | None = None,
         max_initial_failures: int | None = 5,
         checkpoint_retention: str = "needed",
+        resources: Mapping[str, float] | None = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran, ``timeout`` seconds passed,
         :meth:`stop` was called or the sampler is exhausted.
@@ -321,8 +322,14 @@ class Study:
 
         ``n_jobs > 1`` runs that many workers: threads by default, or processes with
         ``executor="processes"`` (the storage must then be shared, e.g. SQLite, and the
-        objective picklable). ``max_trials`` stops once the study holds that many started
-        trials in all, counting every worker and earlier calls — an exact, study-wide budget.
+        objective picklable), or on a Ray cluster with ``executor="ray"`` (or a
+        :class:`~hypersweep.executors.RayExecutor`; as many workers as the cluster holds,
+        ``n_jobs > 1`` caps them; a study in memory or SQLite is served to the workers by this
+        process). ``resources={"cpu": 2, "gpu": 0.5}`` is what each trial asks for: Ray
+        places it; the process executor pins each worker to its share of this machine's GPUs
+        (``CUDA_VISIBLE_DEVICES``: with ``gpu=0.5``, two workers per GPU). ``max_trials``
+        stops once the study holds that many started trials in all, counting every worker and
+        earlier calls — an exact, study-wide budget.
 
         ``checkpoint_retention``: with a scheduler that pauses trials (ASHA or Hyperband with
         ``pause=True``, PBT, PB2), ``"needed"`` (the default) deletes a trial's checkpoint
@@ -348,6 +355,7 @@ class Study:
             max_trials=max_trials,
             max_initial_failures=max_initial_failures,
             checkpoint_retention=checkpoint_retention,
+            resources=resources,
         )
 
     def stop(self) -> None:
