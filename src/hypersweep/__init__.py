@@ -60,6 +60,17 @@ from .study import (
 )
 from .trial import FixedTrial, FrozenTrial, StudyDirection, TrialState, create_trial
 
+
+def __getattr__(name: str) -> object:
+    """``hs.visualization`` and ``hs.importance`` load on first use (plotly and matplotlib
+    load only when a plot is drawn)."""
+    if name in ("visualization", "importance"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 try:
     __version__ = _version("hypersweep")
 except PackageNotFoundError:  # running from a source tree without installing
@@ -94,6 +105,7 @@ __all__ = [
     "get_all_study_names",
     "get_all_study_summaries",
     "get_checkpoint",
+    "importance",
     "load_study",
     "lograndint",
     "loguniform",
@@ -108,4 +120,5 @@ __all__ = [
     "storages",
     "tune",
     "uniform",
+    "visualization",
 ]
