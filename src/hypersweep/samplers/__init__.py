@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .base import Sampler
+from .cfo import BlendSearchSampler, CFOSampler
 from .cmaes import CmaEsSampler
 from .delegating import DelegatingSampler
 from .gaussian_es import GaussianESSampler
@@ -37,6 +38,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "BlendSearchSampler",
+    "CFOSampler",
     "CmaEsSampler",
     "DelegatingSampler",
     "GPSampler",

@@ -1,0 +1,196 @@
+"""BlendSearchSampler: a global sampler and a pool of FLOW2 local searches, by priority."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ..._internal.rng import resolve_seed, stream
+from ...space import Distribution, SearchSpace
+from ...trial import FrozenTrial, History
+from ..base import Sampler
+from ..delegating import DelegatingSampler
+from .options import check_low_cost, check_options
+from .pool import Pool, decode
+from .space import encode
+from .state import PoolState
+from .values import independent_value
+
+__all__ = ["BLENDSEARCH_ATTR", "BLENDSEARCH_STATE", "BlendSearchSampler"]
+
+#: The study-state record of BlendSearchSampler (threads, and the global sampler's state).
+BLENDSEARCH_STATE = "blendsearch"
+#: The trial system attribute holding a trial's proposal.
+BLENDSEARCH_ATTR = "hypersweep.blendsearch"
+
+
+class BlendSearchSampler(DelegatingSampler):
+    """BlendSearch (Wang, Wu, Huang, Liu, ICLR 2021): global search blended with CFO's local
+    searches, each trial going to the thread of highest priority.
+
+    The first trial is CFO's low-cost start; it creates the first FLOW2 thread. Then every
+    trial goes to the thread with the highest priority, ``min ECI * speed - best`` (cost for
+    improvement and improvement per cost; :mod:`hypersweep.algorithms.flow2.threads`):
+    either a local thread, or the global sampler (``global_sampler``; TPE by default, any
+    of ours works, CMA-ES included). A global proposal outside the admissible region (the
+    box of the local searches' points, widened by 0.1) or equal to an earlier proposal goes
+    to the best local thread instead. A completed global proposal starts a new thread when
+    fewer than two threads run or it beats their median best; a thread that another one
+    reaches and whose best is not better than that one's second best is deleted (merged);
+    converged threads are deleted.
+
+    ``low_cost_partial_config``, ``cost_attr`` and ``shrink`` are CFO's
+    (:class:`~hypersweep.samplers.CFOSampler`); here the cost steers the choice of thread,
+    so only a cost that is not wall time (``cost_attr`` naming a reported value, or
+    ``"@trials"``) makes the same seed give the same trials. The global sampler sees every
+    trial (its own and the local threads'); parameters outside the searched space go to it
+    on global trials, and follow CFO's rule on local ones. Single objective only.
+
+    >>> import hypersweep as hs
+    >>> def objective(t):
+    ...     n = t.suggest_int("n_estimators", 4, 1000, log=True)
+    ...     lr = t.suggest_float("learning_rate", 1e-3, 1.0, log=True)
+    ...     t.set_user_attr("cost", n)
+    ...     return (np.log(n) - np.log(200)) ** 2 + (np.log(lr) - np.log(0.1)) ** 2
+    >>> sampler = hs.samplers.BlendSearchSampler(
+    ...     low_cost_partial_config={"n_estimators": 4}, cost_attr="cost", seed=0)
+    >>> study = hs.create_study(sampler=sampler)
+    >>> study.optimize(objective, n_trials=60)
+    >>> study.trials[0].params["n_estimators"], study.best_value < 0.1
+    (4, True)
+    """
+
+    def __init__(
+        self,
+        global_sampler: Sampler | None = None,
+        low_cost_partial_config: Mapping[str, Any] | None = None,
+        cost_attr: str | None = None,
+        seed: int | None = None,
+        *,
+        shrink: str = "paper",
+    ) -> None:
+        own_seed = resolve_seed(seed)
+        if global_sampler is None:
+            from ..tpe import TPESampler
+
+            base: Sampler = TPESampler(seed=(own_seed + 1) % 2**63)
+        else:
+            base = global_sampler
+        super().__init__(base)
+        self._seed = own_seed
+        check_options(cost_attr, shrink)
+        self.global_sampler = base
+        self.low_cost_partial_config = check_low_cost(low_cost_partial_config)
+        self.cost_attr = cost_attr
+        self.shrink = shrink
+        self._pool = Pool(self.low_cost_partial_config, cost_attr, shrink, blend=True)
+
+    # -- own seed and state (the global sampler's state nests inside) ------------------------
+    @property
+    def seed(self) -> int:
+        """This sampler's seed (local searches); the global sampler keeps its own."""
+        return self._seed
+
+    def trial_rng(self, trial_number: int) -> np.random.Generator:
+        return stream(self._seed, trial_number)
+
+    @property
+    def shared_state_key(self) -> str | None:  # type: ignore[override]  # read-only here
+        """``"blendsearch"``: the threads, and the global sampler's shared state within."""
+        return BLENDSEARCH_STATE
+
+    def check_directions(self, n_objectives: int) -> None:
+        if n_objectives != 1:
+            raise ValueError(
+                f"{type(self).__name__} optimises a single objective, got {n_objectives}."
+            )
+        super().check_directions(n_objectives)
+
+    def is_exhausted(self, history: History) -> bool:
+        return False
+
+    def start_trial(
+        self, history: History, trial: FrozenTrial, rng: np.random.Generator
+    ) -> Mapping[str, Any]:
+        return self.start_trial_shared(history, trial, rng, None)[0]
+
+    def start_trial_shared(
+        self,
+        history: History,
+        trial: FrozenTrial,
+        rng: np.random.Generator,
+        state: bytes | None,
+    ) -> tuple[Mapping[str, Any], bytes | None]:
+        def propose_global(
+            pool: PoolState, space: SearchSpace
+        ) -> tuple[Any, dict[str, Any], bytes | None]:
+            return self._propose_global(history, trial, pool, space)
+
+        info, blob = self._pool.start(history, trial, rng, state, propose_global)
+        attrs: dict[str, Any] = dict(info.pop("attrs", None) or {})
+        attrs[BLENDSEARCH_ATTR] = info
+        return attrs, blob
+
+    def _propose_global(
+        self, history: History, trial: FrozenTrial, pool: PoolState, space: SearchSpace
+    ) -> tuple[Any, dict[str, Any], bytes | None]:
+        """The global sampler's point for ``space``, its trial attributes and new state."""
+        base = self.base_sampler
+        rng = base.trial_rng(trial.number)
+        blob: bytes | None = None
+        if base.shared_state_key is not None:
+            attrs, blob = base.start_trial_shared(history, trial, rng, pool.global_blob)
+        else:
+            attrs = base.start_trial(history, trial, rng)
+        attrs = dict(attrs)
+        view = replace(trial, system_attrs={**trial.system_attrs, **attrs})
+        relative = base.infer_relative_search_space(history, view)
+        params = base.sample_relative(history, view, relative, rng) if relative else {}
+        for name, dist in space.items():
+            if name not in params or relative.get(name) != dist:
+                params[name] = base.sample_independent(history, view, name, dist, rng)
+        return encode(space, params), attrs, blob
+
+    # -- sampling ---------------------------------------------------------------------------
+    def infer_relative_search_space(self, history: History, trial: FrozenTrial) -> SearchSpace:
+        info = trial.system_attrs.get(BLENDSEARCH_ATTR)
+        if not info or "x" not in info:
+            return {}
+        return self._pool.space_of(info["space"])
+
+    def sample_relative(
+        self,
+        history: History,
+        trial: FrozenTrial,
+        search_space: SearchSpace,
+        rng: np.random.Generator,
+    ) -> dict[str, Any]:
+        info = trial.system_attrs.get(BLENDSEARCH_ATTR)
+        if not info or not search_space:
+            return {}
+        return decode(search_space, info["x"])
+
+    def sample_independent(
+        self,
+        history: History,
+        trial: FrozenTrial,
+        name: str,
+        distribution: Distribution,
+        rng: np.random.Generator,
+    ) -> Any:
+        info = trial.system_attrs.get(BLENDSEARCH_ATTR)
+        if info and info.get("global"):
+            return self.base_sampler.sample_independent(history, trial, name, distribution, rng)
+        return independent_value(
+            self.low_cost_partial_config, info, history, name, distribution, rng
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(global_sampler={self.base_sampler!r}, "
+            f"low_cost_partial_config={self.low_cost_partial_config!r}, "
+            f"cost_attr={self.cost_attr!r}, seed={self.seed})"
+        )
