@@ -21,7 +21,18 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from . import executors, pruners, samplers, schedulers, storage, storages
+from . import (
+    distributions,
+    exceptions,
+    executors,
+    logging,
+    pruners,
+    samplers,
+    schedulers,
+    search_space,
+    storage,
+    storages,
+)
 from ._internal.exceptions import (
     DuplicatedStudyError,
     HypersweepError,
@@ -101,12 +112,15 @@ __all__ = [
     "create_study",
     "create_trial",
     "delete_study",
+    "distributions",
+    "exceptions",
     "executors",
     "get_all_study_names",
     "get_all_study_summaries",
     "get_checkpoint",
     "importance",
     "load_study",
+    "logging",
     "lograndint",
     "loguniform",
     "pruners",
@@ -116,6 +130,7 @@ __all__ = [
     "report",
     "samplers",
     "schedulers",
+    "search_space",
     "storage",
     "storages",
     "tune",

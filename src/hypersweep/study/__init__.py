@@ -1,5 +1,6 @@
 """Layer 4: the study — the only package that composes all five roles."""
 
+from ..trial import StudyDirection
 from . import presets
 from ._api import (
     create_study,
@@ -18,6 +19,7 @@ __all__ = [
     "MaxTrialsCallback",
     "RetryFailedTrialCallback",
     "Study",
+    "StudyDirection",
     "Trial",
     "TuneResult",
     "copy_study",

@@ -181,6 +181,16 @@ class Progress:
             self._bar.close()
 
 
+def _is_optuna_pruned(exc: BaseException) -> bool:
+    """Whether ``exc`` is Optuna's ``TrialPruned`` (``raise optuna.TrialPruned()`` in code
+    written for Optuna, or an optuna-integration callback): recognised by class name and
+    module, so Optuna is never imported here."""
+    return any(
+        cls.__name__ == "TrialPruned" and cls.__module__.partition(".")[0] == "optuna"
+        for cls in type(exc).__mro__
+    )
+
+
 def run_trial(
     core: StudyCore,
     trial: Trial,
@@ -198,7 +208,11 @@ def run_trial(
         state = TrialState.PRUNED
         reason = str(exc) or trial._system_attrs.get(PRUNE_REASON_ATTR)
     except Exception as exc:
-        state, reason, error = TrialState.FAIL, f"{type(exc).__name__}: {exc}", exc
+        if _is_optuna_pruned(exc):
+            state = TrialState.PRUNED
+            reason = str(exc) or trial._system_attrs.get(PRUNE_REASON_ATTR)
+        else:
+            state, reason, error = TrialState.FAIL, f"{type(exc).__name__}: {exc}", exc
     except BaseException as exc:
         core.fail_interrupted(trial, exc)
         raise

@@ -1,5 +1,7 @@
 """Alias of :mod:`hypersweep.storage` under the plural name define-by-run code imports.
 
+It also holds Optuna's names: ``RDBStorage`` (the SQL storage with Optuna's arguments) and
+the :mod:`hypersweep.storages.journal` package path (``JournalFileBackend(file_path=...)``).
 The SQL and journal backends load on first use, so ``import hypersweep`` stays fast.
 """
 
@@ -7,25 +9,33 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .storage import InMemoryStorage, Storage, StudyInfo, VersionedState, get_storage
-from .study import RetryFailedTrialCallback
+from ..storage import InMemoryStorage, Storage, StudyInfo, VersionedState, get_storage
+from ..study import RetryFailedTrialCallback
 
 if TYPE_CHECKING:
-    from .storage.journal import JournalFileBackend, JournalRedisBackend, JournalStorage
-    from .storage.sql import SQLStorage
+    from ..storage.journal import JournalRedisBackend, JournalStorage
+    from ..storage.sql import SQLStorage
+    from . import journal
+    from ._rdb import RDBStorage
+    from .journal import JournalFileBackend, JournalFileOpenLock, JournalFileSymlinkLock
 
 _LAZY = {
     "SQLStorage": "hypersweep.storage.sql",
+    "RDBStorage": "hypersweep.storages._rdb",
     "JournalStorage": "hypersweep.storage.journal",
-    "JournalFileBackend": "hypersweep.storage.journal",
+    "JournalFileBackend": "hypersweep.storages.journal",
+    "JournalFileOpenLock": "hypersweep.storages.journal",
+    "JournalFileSymlinkLock": "hypersweep.storages.journal",
     "JournalRedisBackend": "hypersweep.storage.journal",
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name == "journal":
+        return importlib.import_module(".journal", __name__)
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'hypersweep.storages' has no attribute {name!r}")
 
@@ -38,12 +48,16 @@ def __dir__() -> list[str]:
 __all__ = [
     "InMemoryStorage",
     "JournalFileBackend",
+    "JournalFileOpenLock",
+    "JournalFileSymlinkLock",
     "JournalRedisBackend",
     "JournalStorage",
+    "RDBStorage",
     "RetryFailedTrialCallback",
     "SQLStorage",
     "Storage",
     "StudyInfo",
     "VersionedState",
     "get_storage",
+    "journal",
 ]
