@@ -58,6 +58,7 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/overhead.py
 	$(BIN)/python benchmarks/pbt.py --seeds 3
+	$(BIN)/python benchmarks/cost_frugal.py --seeds 3
 	$(BIN)/python benchmarks/pbt_mlp.py --seeds 3
 	$(BIN)/python benchmarks/ray_overhead.py
 	$(BIN)/python benchmarks/viz.py

@@ -3,6 +3,7 @@
     python benchmarks/quality.py --solvers hs-random optuna-random --trials 100 --seeds 10
     python benchmarks/quality.py --problems branin-2d --seeds 3
     python benchmarks/quality.py --solvers hs-tpe optuna-tpe hyperopt-tpe --json out.json
+    python benchmarks/quality.py --solvers hs-tpe hs-blendsearch hs-cfo --seeds 5
 
 Ranks are computed per problem on the median best value (1 = best; ties share the mean
 rank); the mean rank over problems summarises each solver.
@@ -20,7 +21,25 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from problems import PROBLEMS
-from solvers import SOLVERS
+from solvers import SOLVERS, _hypersweep
+
+
+def _cost_frugal(kind: str) -> object:
+    """CFO / BlendSearch (default global sampler: TPE). These problems' cost does not
+    depend on the configuration, so every trial costs 1 (``"@trials"``: reproducible)."""
+
+    def make(seed: int) -> object:
+        import hypersweep as hs
+
+        if kind == "cfo":
+            return hs.samplers.CFOSampler(cost_attr="@trials", seed=seed)
+        return hs.samplers.BlendSearchSampler(cost_attr="@trials", seed=seed)
+
+    return make
+
+
+SOLVERS.setdefault("hs-cfo", _hypersweep(_cost_frugal("cfo")))
+SOLVERS.setdefault("hs-blendsearch", _hypersweep(_cost_frugal("blendsearch")))
 
 
 def ranks(values: dict[str, float]) -> dict[str, float]:

@@ -64,10 +64,38 @@ def test_golden_history() -> None:
     assert _rounded(study) == [
         {"n_estimators": 4, "learning_rate": 0.674237},
         {"n_estimators": 4, "learning_rate": 0.985039},
+        {"n_estimators": 5, "learning_rate": 0.005006},  # global: lr is free, n_estimators near
         {"n_estimators": 8, "learning_rate": 0.4615},
-        {"n_estimators": 9, "learning_rate": 0.174279},
-        {"n_estimators": 4, "learning_rate": 0.198006},
+        {"n_estimators": 4, "learning_rate": 0.524332},
     ]
+
+
+def test_the_admissible_region_bounds_only_the_low_cost_parameters() -> None:
+    """As FLAML's: global proposals may go anywhere in the parameters the low-cost config
+    leaves out, but stay near the local searches in the cost-related ones."""
+    sampler = BlendSearchSampler(
+        hs.samplers.RandomSampler(seed=1), low_cost_partial_config=LOW, cost_attr="cost", seed=0
+    )
+    study = hs.create_study(sampler=sampler)
+    study.optimize(quad, n_trials=60)
+    glob = [t for t in study.trials if t.system_attrs[ATTR].get("global")]
+    assert len(glob) >= 3
+    # n_estimators: at most 0.1 of its unit (log) range beyond every earlier trial's value
+    widen = (1000.5 / 3.5) ** 0.1
+    for g in glob:
+        top = max(t.params["n_estimators"] for t in study.trials[: g.number])
+        assert g.params["n_estimators"] <= top * widen + 1
+
+    def unit(lr: float) -> float:
+        return float(np.log(lr / 1e-3) / np.log(1000))
+
+    # learning_rate is left free: some global point lies beyond the region's margin
+    def outside(g: hs.FrozenTrial) -> bool:
+        earlier = [unit(t.params["learning_rate"]) for t in study.trials[: g.number]]
+        u = unit(g.params["learning_rate"])
+        return u < min(earlier) - 0.1 or u > max(earlier) + 0.1
+
+    assert any(outside(g) for g in glob)
 
 
 def test_blends_global_and_local_threads() -> None:
@@ -173,3 +201,102 @@ def test_pool_merges_a_thread_that_another_reaches() -> None:
     assert sorted(state.threads) == [2, 3]  # 1 is reached by 2 and not better: merged
     pool._clean(state, 3)
     assert sorted(state.threads) == [2, 3]  # 3 is out of 2's reach: kept
+
+
+# -- constraints (FLAML's config_constraints / metric_constraints) -----------------------------
+def _xy_sum(params: dict[str, Any]) -> float:
+    return float(params["x"] + params["y"])
+
+
+def _toward_corner(t: hs.Trial) -> float:
+    x, y = t.suggest_float("x", 0.0, 1.0), t.suggest_float("y", 0.0, 1.0)
+    return (x - 1) ** 2 + (y - 1) ** 2
+
+
+def _toward_big_memory(t: hs.Trial) -> float:
+    x, y = t.suggest_float("x", 0.0, 1.0), t.suggest_float("y", 0.0, 1.0)
+    t.set_user_attr("mem", x)  # feasible: mem <= 0.5; constrained optimum (0.5, 0.5): 0.16
+    return (x - 0.9) ** 2 + (y - 0.5) ** 2
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_config_constraints_are_never_violated(seed: int) -> None:
+    def run(constraints: Any) -> hs.Study:
+        sampler = BlendSearchSampler(
+            low_cost_partial_config={"x": 0.0, "y": 0.0},
+            cost_attr="@trials",
+            seed=seed,
+            config_constraints=constraints,
+        )
+        study = hs.create_study(sampler=sampler)
+        study.optimize(_toward_corner, n_trials=60)
+        return study
+
+    study = run([(_xy_sum, "<=", 1.2)])
+    assert max(_xy_sum(t.params) for t in study.trials) <= 1.2
+    assert study.best_value < 0.35  # the constrained optimum is 0.32 at (0.6, 0.6)
+    free = run(None)  # without the constraint the search does cross the line
+    assert max(_xy_sum(t.params) for t in free.trials) > 1.2
+
+
+@pytest.mark.parametrize("cls", [BlendSearchSampler, hs.samplers.CFOSampler])
+def test_metric_constraints_pull_the_search_to_the_feasible_optimum(cls: Any) -> None:
+    def run(constraints: Any) -> hs.Study:
+        sampler = cls(
+            low_cost_partial_config={"x": 0.0},
+            cost_attr="@trials",
+            seed=0,
+            metric_constraints=constraints,
+        )
+        study = hs.create_study(sampler=sampler)
+        study.optimize(_toward_big_memory, n_trials=80)
+        return study
+
+    def late_x(study: hs.Study) -> float:
+        return float(np.median([t.params["x"] for t in study.trials[-30:]]))
+
+    study = run([("mem", "<=", 0.5)])
+    feasible = [t.value for t in study.trials if t.user_attrs["mem"] <= 0.5]
+    assert min(v for v in feasible if v is not None) < 0.17
+    assert 0.45 < late_x(study) < 0.55  # hovers on the constraint's boundary
+    assert late_x(run(None)) > 0.8  # unconstrained it goes to x = 0.9
+
+
+def test_constraints_keep_runs_reproducible() -> None:
+    def params() -> list[dict[str, Any]]:
+        sampler = BlendSearchSampler(
+            low_cost_partial_config={"x": 0.0, "y": 0.0},
+            cost_attr="@trials",
+            seed=4,
+            config_constraints=[(_xy_sum, "<=", 1.2)],
+            metric_constraints=[("mem", "<=", 0.5)],
+        )
+        study = hs.create_study(sampler=sampler)
+        study.optimize(_toward_big_memory, n_trials=30)
+        return [t.params for t in study.trials]
+
+    assert params() == params()
+
+
+def test_bad_constraints() -> None:
+    with pytest.raises(ValueError, match="sign"):
+        BlendSearchSampler(config_constraints=[(_xy_sum, "==", 1.0)])
+    with pytest.raises(TypeError, match="callable"):
+        BlendSearchSampler(config_constraints=[("x", "<=", 1.0)])
+    with pytest.raises(ValueError, match="sign"):
+        BlendSearchSampler(metric_constraints=[("mem", "<", 1.0)])  # FLAML: <= or >= only
+    with pytest.raises(TypeError, match="user attribute"):
+        BlendSearchSampler(metric_constraints=[(3, "<=", 1.0)])
+    with pytest.raises(TypeError, match="threshold"):
+        hs.samplers.CFOSampler(metric_constraints=[("mem", "<=", "big")])
+    with pytest.raises(TypeError, match="triple"):
+        hs.samplers.CFOSampler(metric_constraints=["mem"])
+
+
+def test_a_start_that_cannot_satisfy_the_config_constraints_is_an_error() -> None:
+    sampler = hs.samplers.CFOSampler(
+        {"x": 0.0}, cost_attr="@trials", seed=0, config_constraints=[(_xy_sum, ">", 5.0)]
+    )
+    study = hs.create_study(sampler=sampler)
+    with pytest.raises(ValueError, match="config_constraints"):
+        study.optimize(_toward_corner, n_trials=3, catch=())

@@ -240,3 +240,63 @@ def test_with_a_pruning_scheduler() -> None:
     study.optimize(curve, n_trials=60)
     states = {t.state.name for t in study.trials}
     assert "PRUNED" in states and study.best_value < 0.5
+
+
+def test_the_reserved_keys_are_registered() -> None:
+    from hypersweep.trial import keys
+
+    assert CFOSampler.shared_state_key == keys.CFO_STATE in keys.STUDY_STATES
+    assert hs.samplers.BlendSearchSampler().shared_state_key == keys.BLENDSEARCH_STATE
+    assert keys.BLENDSEARCH_STATE in keys.STUDY_STATES
+    assert {keys.CFO_PROPOSAL, keys.BLENDSEARCH_PROPOSAL} <= keys.TRIAL_SYSTEM_ATTRS
+    study = hs.create_study(sampler=CFOSampler(LOW, cost_attr="cost", seed=0))
+    study.optimize(quad, n_trials=3)
+    assert all(keys.CFO_PROPOSAL in t.system_attrs for t in study.trials)
+
+
+def test_the_row_encoder_matches_the_unit_box_encoder() -> None:
+    """The per-trial fast path encodes exactly as ``UnitBoxEncoder`` (bit for bit)."""
+    from hypersweep.samplers.cfo.space import RowEncoder
+    from hypersweep.space import (
+        CategoricalDistribution,
+        FloatDistribution,
+        IntDistribution,
+        UnitBoxEncoder,
+    )
+
+    space = {
+        "a": FloatDistribution(1e-4, 1.0, log=True),
+        "b": FloatDistribution(-3.0, 5.0),
+        "c": FloatDistribution(0.0, 1.0, step=0.1),
+        "d": IntDistribution(4, 512, log=True),
+        "e": IntDistribution(2, 64),
+        "f": CategoricalDistribution(["x", "y", "z"]),
+        "g": IntDistribution(3, 30, step=3),
+        "h": FloatDistribution(2.0, 2.0),
+    }
+    reference, fast = UnitBoxEncoder(space), RowEncoder(space)
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        params = reference.decode_row(rng.random(len(space)))
+        assert reference.encode_row(params).tobytes() == fast(params).tobytes()
+
+
+def test_trials_added_without_the_sampler_narrow_the_space() -> None:
+    """A COMPLETE trial added with ``add_trial`` (never proposed by the pool) still counts
+    for the searched space: it lacks ``learning_rate``, so the local search moves
+    ``n_estimators`` alone and keeps the incumbent's learning rate."""
+    study = hs.create_study(sampler=CFOSampler(LOW, cost_attr="cost", seed=0))
+    study.optimize(quad, n_trials=2)
+    n_dist = study.trials[0].distributions["n_estimators"]
+    study.add_trial(
+        hs.create_trial(
+            value=50.0,
+            params={"n_estimators": 30},
+            distributions={"n_estimators": n_dist},
+            user_attrs={"cost": 1.0},
+        )
+    )
+    study.optimize(quad, n_trials=10)
+    later = study.trials[3:]
+    lrs = {t.params["learning_rate"] for t in later}
+    assert len({t.params["n_estimators"] for t in later}) > 1 and len(lrs) <= 2

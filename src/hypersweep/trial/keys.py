@@ -46,6 +46,10 @@ GP_MODEL = "gp:model"
 CMAES_PROPOSAL = "hypersweep.cmaes"
 #: Gaussian ES's record of a proposal.
 GAUSSIAN_ES_PROPOSAL = "hypersweep.gaussian_es"
+#: CFOSampler's record of a proposal (thread, proposal id, unit-box point).
+CFO_PROPOSAL = "hypersweep.cfo"
+#: BlendSearchSampler's record of a proposal (thread, proposal id, unit-box point).
+BLENDSEARCH_PROPOSAL = "hypersweep.blendsearch"
 #: Every metric a ``hs.tune`` trainable reported, by step.
 METRICS = "metrics"
 #: ``RetryFailedTrialCallback``: the first failed trial of a chain of retries.
@@ -66,6 +70,10 @@ PROMOTION_CLAIMS = "hypersweep.promotions"
 CMAES_STATE = "cmaes"
 #: Gaussian ES's distribution, shared by every worker.
 GAUSSIAN_ES_STATE = "gaussian_es"
+#: CFOSampler's pool of FLOW2 threads, shared by every worker.
+CFO_STATE = "cfo"
+#: BlendSearchSampler's threads (and its global sampler's state), shared by every worker.
+BLENDSEARCH_STATE = "blendsearch"
 
 # -- checkpoint names -----------------------------------------------------------------------
 #: The name under which ``Trial.save_checkpoint`` / ``hs.report(checkpoint=...)`` store state.
@@ -87,6 +95,8 @@ TRIAL_SYSTEM_ATTRS = frozenset(
         GP_MODEL,
         CMAES_PROPOSAL,
         GAUSSIAN_ES_PROPOSAL,
+        CFO_PROPOSAL,
+        BLENDSEARCH_PROPOSAL,
         METRICS,
         RETRY_OF,
         RETRY_COUNT,
@@ -94,7 +104,9 @@ TRIAL_SYSTEM_ATTRS = frozenset(
     }
 )
 STUDY_SYSTEM_ATTRS = frozenset({SPEC})
-STUDY_STATES = frozenset({PROMOTION_CLAIMS, CMAES_STATE, GAUSSIAN_ES_STATE})
+STUDY_STATES = frozenset(
+    {PROMOTION_CLAIMS, CMAES_STATE, GAUSSIAN_ES_STATE, CFO_STATE, BLENDSEARCH_STATE}
+)
 CHECKPOINT_NAMES = frozenset({CHECKPOINT})
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -10,9 +10,15 @@ import numpy as np
 
 from ..._internal.rng import resolve_seed, stream
 from ...space import Distribution, SearchSpace
-from ...trial import FrozenTrial, History
+from ...trial import FrozenTrial, History, keys
 from ..base import Sampler
 from ..delegating import DelegatingSampler
+from .constraints import (
+    ConfigConstraint,
+    MetricConstraint,
+    check_config_constraints,
+    check_metric_constraints,
+)
 from .options import check_low_cost, check_options
 from .pool import Pool, decode
 from .space import encode
@@ -22,9 +28,9 @@ from .values import independent_value
 __all__ = ["BLENDSEARCH_ATTR", "BLENDSEARCH_STATE", "BlendSearchSampler"]
 
 #: The study-state record of BlendSearchSampler (threads, and the global sampler's state).
-BLENDSEARCH_STATE = "blendsearch"
+BLENDSEARCH_STATE = keys.BLENDSEARCH_STATE
 #: The trial system attribute holding a trial's proposal.
-BLENDSEARCH_ATTR = "hypersweep.blendsearch"
+BLENDSEARCH_ATTR = keys.BLENDSEARCH_PROPOSAL
 
 
 class BlendSearchSampler(DelegatingSampler):
@@ -49,6 +55,14 @@ class BlendSearchSampler(DelegatingSampler):
     trial (its own and the local threads'); parameters outside the searched space go to it
     on global trials, and follow CFO's rule on local ones. Single objective only.
 
+    ``config_constraints`` ``[(fn, sign, threshold)]``: ``fn(params)`` must satisfy
+    ``sign threshold`` (``"<="``, ``">="``, ``"<"``, ``">"``); violating points are never run
+    (local proposals count as failures, global ones go to a local thread).
+    ``metric_constraints`` ``[(user_attr, sign, threshold)]``: the threads minimise the
+    Lagrangian (objective plus penalty times violation, the penalties growing while
+    violated) and only feasible global trials start threads. FLAML's semantics, see
+    :mod:`hypersweep.samplers.cfo.constraints`.
+
     >>> import hypersweep as hs
     >>> def objective(t):
     ...     n = t.suggest_int("n_estimators", 4, 1000, log=True)
@@ -71,6 +85,8 @@ class BlendSearchSampler(DelegatingSampler):
         seed: int | None = None,
         *,
         shrink: str = "paper",
+        config_constraints: Sequence[ConfigConstraint] | None = None,
+        metric_constraints: Sequence[MetricConstraint] | None = None,
     ) -> None:
         own_seed = resolve_seed(seed)
         if global_sampler is None:
@@ -86,7 +102,16 @@ class BlendSearchSampler(DelegatingSampler):
         self.low_cost_partial_config = check_low_cost(low_cost_partial_config)
         self.cost_attr = cost_attr
         self.shrink = shrink
-        self._pool = Pool(self.low_cost_partial_config, cost_attr, shrink, blend=True)
+        self.config_constraints = check_config_constraints(config_constraints)
+        self.metric_constraints = check_metric_constraints(metric_constraints)
+        self._pool = Pool(
+            self.low_cost_partial_config,
+            cost_attr,
+            shrink,
+            blend=True,
+            config_constraints=self.config_constraints,
+            metric_constraints=self.metric_constraints,
+        )
 
     # -- own seed and state (the global sampler's state nests inside) ------------------------
     @property

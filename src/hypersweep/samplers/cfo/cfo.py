@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ...space import Distribution, SearchSpace
-from ...trial import FrozenTrial, History
+from ...trial import FrozenTrial, History, keys
 from ..base import Sampler
+from .constraints import (
+    ConfigConstraint,
+    MetricConstraint,
+    check_config_constraints,
+    check_metric_constraints,
+)
 from .options import check_low_cost, check_options
 from .pool import Pool, decode
 from .values import independent_value
@@ -17,9 +23,9 @@ from .values import independent_value
 __all__ = ["CFO_ATTR", "CFO_STATE", "CFOSampler"]
 
 #: The study-state record of CFOSampler (the pool of threads, shared by workers).
-CFO_STATE = "cfo"
+CFO_STATE = keys.CFO_STATE
 #: The trial system attribute holding a trial's proposal.
-CFO_ATTR = "hypersweep.cfo"
+CFO_ATTR = keys.CFO_PROPOSAL
 
 
 class CFOSampler(Sampler):
@@ -45,6 +51,9 @@ class CFOSampler(Sampler):
       there are more workers.
     * Parameters outside the searched space (conditional ones) follow the rule of
       :mod:`hypersweep.samplers.cfo.values`. Single objective only.
+    * ``config_constraints`` ``[(fn, sign, threshold)]`` (``fn(params) <= threshold``: such
+      points are never run) and ``metric_constraints`` ``[(user_attr, sign, threshold)]``
+      (Lagrangian penalties), FLAML's semantics: :mod:`hypersweep.samplers.cfo.constraints`.
 
     >>> import hypersweep as hs
     >>> def objective(t):
@@ -67,13 +76,24 @@ class CFOSampler(Sampler):
         seed: int | None = None,
         *,
         shrink: str = "paper",
+        config_constraints: Sequence[ConfigConstraint] | None = None,
+        metric_constraints: Sequence[MetricConstraint] | None = None,
     ) -> None:
         super().__init__(seed)
         check_options(cost_attr, shrink)
         self.low_cost_partial_config = check_low_cost(low_cost_partial_config)
         self.cost_attr = cost_attr
         self.shrink = shrink
-        self._pool = Pool(self.low_cost_partial_config, cost_attr, shrink, blend=False)
+        self.config_constraints = check_config_constraints(config_constraints)
+        self.metric_constraints = check_metric_constraints(metric_constraints)
+        self._pool = Pool(
+            self.low_cost_partial_config,
+            cost_attr,
+            shrink,
+            blend=False,
+            config_constraints=self.config_constraints,
+            metric_constraints=self.metric_constraints,
+        )
 
     def check_directions(self, n_objectives: int) -> None:
         if n_objectives != 1:

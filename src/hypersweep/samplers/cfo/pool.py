@@ -18,21 +18,25 @@ fresher state when another worker wrote first). Each call
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ...algorithms.flow2 import Flow2, ThreadStats, admissible, inferior, select, should_create
-from ...space import SearchSpace, UnitBoxEncoder
+from ...space import SearchSpace
 from ...trial import FrozenTrial, History, TrialState
-from ..es.space import FloatArray, space_digest, space_from_key, space_key
+from ..es.space import FloatArray, SpaceKey, conforms, space_digest, space_from_key, space_key
+from .constraints import STEP_WIDEN, ConfigConstraint, MetricConstraint, lagrangian, violates
 from .options import check_low_cost_names, trial_cost
-from .space import columns, encode_trial, flow_space, start_point
+from .space import RowEncoder, columns, flow_space, start_point
 from .state import LocalThread, PoolState, dump_state, load_state, point_key
+from .values import trial_by_number
 
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 _START_TRIES = 16
+_UNIFORM_TRIES = 64
 
 #: ``propose_global(state, space) -> (x, system attrs, new global blob)`` or ``None``.
 GlobalProposer = Callable[
@@ -48,20 +52,31 @@ class Pool:
     cost_attr: str | None
     shrink: str
     blend: bool
+    config_constraints: list[ConfigConstraint] = field(default_factory=list)
+    metric_constraints: list[MetricConstraint] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._digests: dict[str, SearchSpace] = {}
         self._spaces: dict[tuple[tuple[str, str], ...], SearchSpace] = {}
         self._last: tuple[bytes, PoolState] | None = None
+        self._encoders: dict[SpaceKey, RowEncoder] = {}
+        self._names: dict[SpaceKey, str] = {}
+        self._free: dict[SpaceKey, npt.NDArray[np.bool_]] = {}
+        self._conform: set[int] = set()  # this transition's trials known to fit the space
 
     def __getstate__(self) -> dict[str, Any]:
         """Caches stay behind when a sampler travels to another process."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("_last", "_spaces")}
+        caches = ("_last", "_spaces", "_encoders", "_names", "_free", "_conform")
+        return {k: v for k, v in self.__dict__.items() if k not in caches}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._spaces = {}
         self._last = None
+        self._encoders = {}
+        self._names = {}
+        self._free = {}
+        self._conform = set()
 
     def space_of(self, digest: str) -> SearchSpace:
         """The space a trial's ``space`` digest names (seen by this process)."""
@@ -74,6 +89,9 @@ class Pool:
             if len(self._digests) > 32:
                 self._digests.clear()
                 self._spaces.clear()
+                self._encoders.clear()
+                self._names.clear()
+                self._free.clear()
             self._digests[space_digest(state.space)] = space
             self._spaces[state.space] = space
         return space
@@ -95,23 +113,59 @@ class Pool:
             state = last[1]  # the object this process dumped to exactly this blob: no load
         else:
             state = load_state(blob)
-        by_number = {t.number: t for t in history.trials} if state.owners else {}
         self._narrow(state, history)
-        self._tell(state, history, by_number)
+        self._tell(state, history)
         info = self._choose(state, trial.number, rng, propose_global)
         new_blob = dump_state(state)
         self._last = (new_blob, state)
         return info, new_blob
 
+    def _encoder(self, state: PoolState) -> RowEncoder:
+        enc = self._encoders.get(state.space)
+        if enc is None:
+            enc = self._encoders[state.space] = RowEncoder(self._space(state))
+        return enc
+
+    def _digest(self, state: PoolState) -> str:
+        digest = self._names.get(state.space)
+        if digest is None:
+            digest = self._names[state.space] = space_digest(state.space)
+        return digest
+
+    def _encode(self, state: PoolState, t: FrozenTrial) -> FloatArray | None:
+        """``t``'s row in the searched space, ``None`` when it lacks one of its parameters."""
+        if t.number not in self._conform and not conforms(t, self._space(state)):
+            return None
+        return self._encoder(state)(t.params)
+
+    def _new_completed(self, state: PoolState, history: History) -> list[FrozenTrial]:
+        """COMPLETE trials not yet narrowed with: the finished proposals of this pool, and
+        trials added since the last transition without passing through the sampler."""
+        trials = history.trials
+        found: list[FrozenTrial] = []
+        for number in state.owners:
+            t = trial_by_number(history, number)
+            if t is not None and t.state is TrialState.COMPLETE:
+                found.append(t)
+        for t in trials[state.scanned :]:
+            if t.number not in state.owners and t.state is TrialState.COMPLETE:
+                found.append(t)
+        state.scanned = len(trials)
+        return sorted(found, key=lambda t: t.number)
+
     def _narrow(self, state: PoolState, history: History) -> None:
-        new = [t for t in history.completed if t.number not in state.completed]
+        new = self._new_completed(state, history)
+        # the space becomes their intersection: every one of them conforms to it
+        self._conform = {t.number for t in new}
         if not new:
             return
-        if not state.completed and self.low_cost:
+        if not state.n_completed and self.low_cost:
             check_low_cost_names(self.low_cost, history.finished)
-        state.completed.update(t.number for t in new)
+        state.n_completed += len(new)
         old = self._space(state) if state.space else None
         space = flow_space(new, old)
+        if old is not None and len(space) == len(old):
+            return  # a narrowing of ``old`` with as many names: ``old`` itself
         key = space_key(space)
         if key == state.space:
             return
@@ -119,39 +173,61 @@ class Pool:
         self._space(state)
         if old is None:
             return
-        trials = {t.number: t for t in history.trials}
         state.low = state.high = None
         for tid, th in list(state.threads.items()):
-            x = encode_trial(space, trials[th.incumbent]) if space else None
+            inc = trial_by_number(history, th.incumbent)
+            x = self._encode(state, inc) if space and inc is not None else None
             if x is None:
                 del state.threads[tid]
                 continue
             th.flow = self._flow(space, x, th.flow.best_value, th.flow.step)
             state.extend_box(x)
 
+    def _unbounded(self, state: PoolState, space: SearchSpace) -> npt.NDArray[np.bool_]:
+        """The columns the admissible region leaves free: all but the ordered parameters
+        of ``low_cost_partial_config`` (as FLAML: its region holds only the low-cost
+        config's keys, the cost-related ones; choices are never out of range)."""
+        free = self._free.get(state.space)
+        if free is None:
+            cats = columns(space)[1]
+            free = np.array(
+                [c or name not in self.low_cost for name, c in zip(space, cats, strict=True)]
+            )
+            self._free[state.space] = free
+        return free
+
+    def _violates(self, space: SearchSpace, x: FloatArray) -> bool:
+        return bool(self.config_constraints) and violates(self.config_constraints, decode(space, x))
+
     def _flow(self, space: SearchSpace, x: FloatArray, value: float, step: float | None) -> Flow2:
         levels, cats = columns(space)
         return Flow2(x, value, levels, cats, shrink=self.shrink, step0=step)
 
-    def _tell(self, state: PoolState, history: History, trials: Mapping[int, FrozenTrial]) -> None:
+    def _tell(self, state: PoolState, history: History) -> None:
         space = self._space(state) if state.space else {}
         sign = history.sign(0)
         for number in sorted(state.owners):
-            t = trials.get(number)
+            t = trial_by_number(history, number)
             if t is None or t.state not in _FINISHED:
                 continue
             tid, pid = state.owners.pop(number)
             ok = t.state is TrialState.COMPLETE and t.values is not None
             value = sign * float(t.values[0]) if ok and t.values is not None else None
+            feasible = True
+            if value is not None and self.metric_constraints:
+                value, feasible, state.penalties = lagrangian(
+                    self.metric_constraints, t.user_attrs, value, state.penalties, state.feasible
+                )
+                state.feasible |= feasible
             cost = trial_cost(t, self.cost_attr)
             state.cost_sum += cost
             state.n_told += 1
             if value is not None:
                 state.best = min(state.best, value)
-            x = encode_trial(space, t) if space else None
+            x = self._encode(state, t) if space else None
             if tid == 0:
                 state.global_stats.add(value, cost, state.eps())
-                if value is not None and x is not None:
+                if value is not None and x is not None and feasible:
                     self._maybe_create(state, space, t.number, x, value, cost)
                 continue
             th = state.threads.get(tid)
@@ -160,6 +236,9 @@ class Pool:
             th.stats.add(value, cost, state.eps())
             if th.flow.tell(pid, value, x):
                 th.incumbent = t.number
+            if self.metric_constraints and not state.feasible and state.low is not None:
+                assert state.high is not None  # no feasible point yet: widen the region
+                state.low, state.high = state.low - STEP_WIDEN, state.high + STEP_WIDEN
             self._clean(state, tid)
 
     def _maybe_create(
@@ -183,11 +262,16 @@ class Pool:
     def _clean(self, state: PoolState, tid: int) -> None:
         """Delete threads inferior to ``tid``, or ``tid`` itself when inferior to another."""
         th = state.threads[tid]
+        # ``inferior`` needs ``reach`` only when the values allow it: test those first
         for oid, other in list(state.threads.items()):
-            if oid != tid and inferior(other.stats, th.stats, th.flow.reach(other.flow.x)):
+            if oid == tid or other.stats.obj_best1 < th.stats.obj_best2:
+                continue
+            if inferior(other.stats, th.stats, th.flow.reach(other.flow.x)):
                 del state.threads[oid]
         for oid, other in state.threads.items():
-            if oid != tid and inferior(th.stats, other.stats, other.flow.reach(th.flow.x)):
+            if oid == tid or th.stats.obj_best1 < other.stats.obj_best2:
+                continue
+            if inferior(th.stats, other.stats, other.flow.reach(th.flow.x)):
                 del state.threads[tid]
                 return
 
@@ -232,13 +316,22 @@ class Pool:
         state.global_stats.running += 1
         info: dict[str, Any] = {"thread": 0, "start": True, "perturb": perturb}
         if space:
-            for _ in range(_START_TRIES):
-                x = start_point(space, self.low_cost, rng, perturb)
-                if point_key(x) not in state.seen:
+            for i in range(_START_TRIES + _UNIFORM_TRIES):
+                if i < _START_TRIES:
+                    x = start_point(space, self.low_cost, rng, perturb)
+                else:  # the (perturbed) low-cost start keeps violating: anywhere
+                    x = rng.random(len(space))
+                if point_key(x) not in state.seen and not self._violates(space, x):
                     break
                 perturb = True
+            else:
+                raise ValueError(
+                    f"No start point satisfying config_constraints found in "
+                    f"{_START_TRIES + _UNIFORM_TRIES} draws around the low-cost start and "
+                    "in the whole space; check the constraints."
+                )
             state.seen.add(point_key(x))
-            info.update(space=space_digest(state.space), x=x.tolist())
+            info.update(space=self._digest(state), x=x.tolist())
         return info
 
     def _local(
@@ -253,16 +346,19 @@ class Pool:
                 del state.threads[tid]
                 state.run += 1
                 return None
-            if point_key(proposal.x) not in state.seen:
+            key = point_key(proposal.x)
+            if key not in state.seen and not self._violates(space, proposal.x):
                 break
-            th.flow.tell(proposal.id, None)  # proposed before: answered without a trial
+            # proposed before, or violates a config constraint: answered without a trial
+            state.seen.add(key)
+            th.flow.tell(proposal.id, None)
         state.owners[number] = (tid, proposal.id)
         th.stats.running += 1
         state.extend_box(proposal.x)
-        state.seen.add(point_key(proposal.x))
+        state.seen.add(key)
         return {
             "thread": tid,
-            "space": space_digest(state.space),
+            "space": self._digest(state),
             "x": proposal.x.tolist(),
             "id": proposal.id,
             "inc": th.incumbent,
@@ -282,14 +378,14 @@ class Pool:
             x, attrs, blob = got
             key = point_key(x)
             assert state.low is not None and state.high is not None
-            cats = np.asarray(columns(space)[1], dtype=bool)  # choices are never out of range
-            low, high = np.where(cats, 0.0, state.low), np.where(cats, 1.0, state.high)
-            if key not in state.seen and admissible(x, low, high):
+            free = self._unbounded(state, space)
+            low, high = np.where(free, 0.0, state.low), np.where(free, 1.0, state.high)
+            if key not in state.seen and admissible(x, low, high) and not self._violates(space, x):
                 state.seen.add(key)
                 state.global_blob = blob if blob is not None else state.global_blob
                 state.owners[number] = (0, -1)
                 state.global_stats.running += 1
-                info = {"thread": 0, "space": space_digest(state.space), "x": x.tolist()}
+                info = {"thread": 0, "space": self._digest(state), "x": x.tolist()}
                 return {**info, "global": True, "attrs": attrs}
         if backup:
             return self._local(state, space, number, backup, rng)
@@ -297,5 +393,9 @@ class Pool:
 
 
 def decode(space: SearchSpace, x: Any) -> dict[str, Any]:
-    """The parameters of a stored unit-box point."""
-    return UnitBoxEncoder(space).decode_row(x)
+    """The parameters of a stored unit-box point (``UnitBoxEncoder(space).decode_row(x)``,
+    inlined: it runs for every trial)."""
+    return {
+        name: dist.from_unit_scalar(min(max(float(u), 0.0), 1.0))
+        for (name, dist), u in zip(space.items(), x, strict=True)
+    }

@@ -10,17 +10,33 @@ are treated as continuous and rounded when decoded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
-from ...space import CategoricalDistribution, Distribution, SearchSpace, UnitBoxEncoder
+from ...space import (
+    CategoricalDistribution,
+    Distribution,
+    FloatDistribution,
+    IntDistribution,
+    SearchSpace,
+    UnitBoxEncoder,
+)
 from ...space.encoding import encode_values
 from ...trial import FrozenTrial
 from ..es.space import FloatArray, conforms
 
-__all__ = ["MAX_LEVELS", "PERTURB_SD", "columns", "encode", "flow_space", "start_point"]
+__all__ = [
+    "MAX_LEVELS",
+    "PERTURB_SD",
+    "RowEncoder",
+    "columns",
+    "encode",
+    "flow_space",
+    "start_point",
+]
 
 MAX_LEVELS = 4096
 #: Standard deviation (unit-box coordinates) of the noise on a restart's low-cost start.
@@ -63,6 +79,50 @@ def encode_trial(space: Mapping[str, Distribution], trial: FrozenTrial) -> Float
     if not conforms(trial, space):
         return None
     return encode(space, trial.params)
+
+
+def _unit_fn(dist: Distribution) -> Callable[[float], float]:
+    """``dist.to_unit`` for one internal value, in scalar arithmetic (the same float
+    operations, hence the same results, as the vectorised form)."""
+    if isinstance(dist, CategoricalDistribution):
+        n = dist.n_levels()
+        return lambda v: (v + 0.5) / n
+    if dist.low == dist.high:
+        return lambda v: 0.5
+    if dist.log:
+        if isinstance(dist, IntDistribution):
+            lo, hi = math.log(dist.low - 0.5), math.log(dist.high + 0.5)
+        else:
+            lo, hi = math.log(dist.low), math.log(dist.high)
+        return lambda v: min(max(float((np.log(v) - lo) / (hi - lo)), 0.0), 1.0)
+    low = dist.low
+    if isinstance(dist, FloatDistribution) and dist.step is None:
+        span = dist.high - dist.low
+        return lambda v: min(max((v - low) / span, 0.0), 1.0)
+    step = dist.step
+    assert step is not None
+    n_levels = dist.n_levels()
+    assert n_levels is not None
+    return lambda v: (round((v - low) / step) + 0.5) / n_levels
+
+
+class RowEncoder:
+    """One parameter dict -> its unit-box row, like ``UnitBoxEncoder(space).encode_row``
+    (same values) at a fraction of the cost for one row (scalar arithmetic per column).
+
+    >>> from hypersweep.space import FloatDistribution, IntDistribution
+    >>> space = {"x": FloatDistribution(0, 10), "k": IntDistribution(0, 3)}
+    >>> RowEncoder(space)({"x": 2.5, "k": 1}).tolist()
+    [0.25, 0.375]
+    """
+
+    __slots__ = ("_columns",)
+
+    def __init__(self, space: Mapping[str, Distribution]) -> None:
+        self._columns = [(name, dist.to_internal, _unit_fn(dist)) for name, dist in space.items()]
+
+    def __call__(self, params: Mapping[str, Any]) -> FloatArray:
+        return np.array([fn(to_internal(params[name])) for name, to_internal, fn in self._columns])
 
 
 def encode_one(dist: Distribution, value: Any) -> float:

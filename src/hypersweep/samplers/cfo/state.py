@@ -9,11 +9,16 @@ workers hold diverging copies of a thread.
 * ``threads``: the local searches by id (1, 2, ...); id 0 is the start / global search,
   whose statistics are ``global_stats``;
 * ``owners``: each running trial's ``(thread id, proposal id)``, told once it finishes;
+* ``n_completed``: how many COMPLETE trials the space was narrowed with; ``scanned``: the
+  number of trials in the history at the last transition (trials that appear later without
+  passing through the sampler, ``Study.add_trial``, are read from there);
 * ``run``: how many times CFO restarted; ``best``: the best (signed) value told;
   ``cost_sum`` / ``n_told``: the cost and number of finished trials told;
 * ``low`` / ``high``: the box spanned by the local searches' points (BlendSearch's
   admissible region); ``seen``: the points proposed so far (duplicate global proposals go
-  to a local thread); ``global_blob``: the global sampler's own shared state, if any.
+  to a local thread); ``global_blob``: the global sampler's own shared state, if any;
+* ``penalties`` / ``feasible``: the metric constraints' Lagrange penalties, and whether a
+  feasible trial was seen (:mod:`~hypersweep.samplers.cfo.constraints`).
 """
 
 from __future__ import annotations
@@ -28,7 +33,46 @@ import numpy as np
 from ...algorithms.flow2 import Flow2, ThreadStats
 from ..es.space import FloatArray, SpaceKey
 
-FORMAT = 1
+FORMAT = 2
+
+
+class KeyLog:
+    """A set of 64-bit keys that pickles as one ``bytes`` (cheap to store at every trial,
+    unlike a pickled ``set`` of ints).
+
+    >>> log = KeyLog()
+    >>> log.add(7); log.add(7); log.add(2**64 - 1)
+    >>> import pickle
+    >>> copy = pickle.loads(pickle.dumps(log))
+    >>> 7 in copy, 8 in copy, len(copy)
+    (True, False, 2)
+    """
+
+    __slots__ = ("_log", "_set")
+
+    def __init__(self) -> None:
+        self._log = bytearray()
+        self._set: set[int] = set()
+
+    def add(self, key: int) -> None:
+        """Add ``key`` (``0 <= key < 2**64``)."""
+        if key not in self._set:
+            self._set.add(key)
+            self._log += key.to_bytes(8, "little")
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._set
+
+    def __len__(self) -> int:
+        return len(self._set)
+
+    def __getstate__(self) -> tuple[bytes]:
+        return (bytes(self._log),)  # a tuple: never falsy, so __setstate__ always runs
+
+    def __setstate__(self, state: tuple[bytes]) -> None:
+        (data,) = state
+        self._log = bytearray(data)
+        self._set = set(np.frombuffer(data, dtype="<u8").tolist())
 
 
 @dataclass
@@ -49,15 +93,34 @@ class PoolState:
     global_stats: ThreadStats = field(default_factory=ThreadStats)
     next_id: int = 1
     owners: dict[int, tuple[int, int]] = field(default_factory=dict)
-    completed: set[int] = field(default_factory=set)
+    n_completed: int = 0
+    scanned: int = 0
     run: int = 0
     best: float = math.inf
     cost_sum: float = 0.0
     n_told: int = 0
     low: FloatArray | None = None
     high: FloatArray | None = None
-    seen: set[int] = field(default_factory=set)
+    seen: KeyLog = field(default_factory=KeyLog)
     global_blob: bytes | None = None
+    penalties: list[float] = field(default_factory=list)
+    feasible: bool = False
+
+    def __getstate__(self) -> dict[str, object]:
+        """The box travels as bytes (the state is pickled at every trial)."""
+        state = dict(self.__dict__)
+        for name in ("low", "high"):
+            a = state[name]
+            state[name] = None if a is None else a.tobytes()
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state = dict(state)
+        for name in ("low", "high"):
+            b = state[name]
+            if isinstance(b, bytes):
+                state[name] = np.frombuffer(b, dtype=np.float64).copy()
+        self.__dict__.update(state)
 
     def extend_box(self, x: FloatArray) -> None:
         """Grow the admissible box to hold ``x``."""
@@ -85,9 +148,10 @@ def load_state(blob: bytes) -> PoolState:
     """Inverse of :func:`dump_state` (a fresh object every call: callers mutate it)."""
     fmt, state = pickle.loads(blob)
     if fmt != FORMAT:
+        hint = "an older hypersweep wrote it" if fmt < FORMAT else "upgrade hypersweep"
         raise ValueError(
             f"The stored CFO/BlendSearch state has format {fmt}, this hypersweep reads "
-            f"format {FORMAT}; upgrade hypersweep (or start a new study)."
+            f"format {FORMAT} ({hint}); start a new study, or continue with that version."
         )
     assert isinstance(state, PoolState)
     return state

@@ -27,7 +27,9 @@ from .options import check_low_cost_value
 from .space import PERTURB_SD, encode_one
 
 
-def _incumbent(history: History, number: int) -> FrozenTrial | None:
+def trial_by_number(history: History, number: int) -> FrozenTrial | None:
+    """The trial numbered ``number`` (``None`` when absent): by position, as numbers are
+    positions in one study's history, else by a scan."""
     trials = history.trials
     if 0 <= number < len(trials) and trials[number].number == number:
         return trials[number]
@@ -51,7 +53,7 @@ def independent_value(
         u = encode_one(dist, low_cost[name]) + PERTURB_SD * rng.standard_normal()
         return dist.from_unit_scalar(min(max(u, 0.0), 1.0))
     if "inc" in info:
-        inc = _incumbent(history, int(info["inc"]))
+        inc = trial_by_number(history, int(info["inc"]))
         if inc is not None and inc.distributions.get(name) == dist:
             return inc.params[name]
     if name in low_cost:
