@@ -229,7 +229,7 @@ def _run_elsewhere(
 
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
-    first_new = len(storage.get_all_trials(core.study_id))
+    first_new = storage.get_n_trials(core.study_id)  # numbers of later trials are >= this
     try:
         _launch(runner, work, n_workers, resources)
         while runner.spans_machines and _reap_abandoned(core):
