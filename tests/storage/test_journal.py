@@ -183,7 +183,7 @@ def test_two_storages_interleaving_writes_agree(url: str) -> None:
     target = ids[3]
     assert a.finish_trial(target, hs.TrialState.COMPLETE, [1.0])
     assert not b.finish_trial(target, hs.TrialState.FAIL)
-    assert b.get_trial(target).values == (1.0,)
+    assert b.get_trial(target).values == [1.0]
     # A budget shared by both is exact.
     started = [s.start_trial(sid, max_trials=14) for s in (a, b, a, b, a, b)]
     assert [t.number if t else None for t in started] == [11, 12, 13, None, None, None]

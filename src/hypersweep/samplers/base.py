@@ -122,6 +122,15 @@ class Sampler(RecordsArguments):
         """``True`` when the sampler has nothing left to propose (the study then stops)."""
         return False
 
+    def finish_trial(self, trial: FrozenTrial) -> Mapping[str, Any]:
+        """System attributes to store on a trial as it ends (default none).
+
+        Called once per COMPLETE or PRUNED trial, before the study records the end, with
+        ``trial`` showing its final state and values (e.g. the constraint values of
+        ``constraints_func``). An exception fails the trial, with the reason recorded.
+        """
+        return {}
+
     def check_directions(self, n_objectives: int) -> None:
         """Raise ``ValueError`` if this sampler cannot handle ``n_objectives`` objectives."""
 

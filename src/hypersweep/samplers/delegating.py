@@ -24,8 +24,8 @@ class DelegatingSampler(Sampler):
     parameter falls back to CMA-ES's independent sampler. Here ``seed``, ``trial_rng``,
     ``shared_state_key``, ``start_trial``, ``start_trial_shared``,
     ``infer_relative_search_space``, ``sample_relative``, ``sample_independent``,
-    ``is_exhausted`` and ``check_directions`` are all the base's (a test fails when the
-    protocol gains a hook this class does not pass on).
+    ``is_exhausted``, ``finish_trial`` and ``check_directions`` are all the base's (a test
+    fails when the protocol gains a hook this class does not pass on).
 
     What the base sampler is shown goes through :meth:`_base_history` and :meth:`_base_trial`
     (unchanged by default), so a wrapper can hide parameters from it in one place.
@@ -128,6 +128,9 @@ class DelegatingSampler(Sampler):
 
     def is_exhausted(self, history: History) -> bool:
         return self.base_sampler.is_exhausted(self._base_history(history))
+
+    def finish_trial(self, trial: FrozenTrial) -> Mapping[str, Any]:
+        return self.base_sampler.finish_trial(self._base_trial(trial))
 
     def check_directions(self, n_objectives: int) -> None:
         self.base_sampler.check_directions(n_objectives)

@@ -30,6 +30,11 @@ class RandomSampler(Sampler):
         trial: FrozenTrial,
         name: str,
         distribution: Distribution,
-        rng: np.random.Generator,
+        rng: np.random.Generator | None = None,
     ) -> Any:
+        # Without ``rng`` (a sampler written in the study-based shape delegating here, as
+        # Optuna's ``RandomSampler().sample_independent(study, trial, name, dist)``), the
+        # trial's own stream of this sampler is used.
+        if rng is None:
+            rng = self.trial_rng(trial.number)
         return distribution.from_unit_scalar(rng.random())

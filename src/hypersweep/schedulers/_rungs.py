@@ -198,11 +198,14 @@ def async_decide(
     reached.sort(key=_key(milestone))
     rank = next(i for i, other in enumerate(reached) if other is lin)
     keep = max(1, len(reached) // eta)
-    if rank < keep:
+    # Ties go on: a value equal to the keep-th best is not worse than it (accuracy-like
+    # metrics tie often, and stopping a trial as good as one that goes on is arbitrary).
+    if rank < keep or lin.loss_at(milestone) <= reached[keep - 1].loss_at(milestone):
         return CONTINUE
     return Decision(
         Action.PRUNE,
-        f"rank {rank + 1} of {len(reached)} at step {milestone}; only the best {keep} go on",
+        f"rank {rank + 1} of {len(reached)} at step {milestone}; only the best {keep} "
+        "(and those tied with the last of them) go on",
     )
 
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
-from .._internal.validation import check_int
-from ..trial import FrozenTrial, History, StudyDirection, TrialState
-from .base import CONTINUE, Action, Decision, Scheduler
+from .percentile import PercentileScheduler
 
 
-class MedianScheduler(Scheduler):
+class MedianScheduler(PercentileScheduler):
     """Stop a trial whose best report so far is worse than the median of the completed trials'
     reports at the same step.
 
     Nothing is stopped during the first ``n_startup_trials`` completed trials, before step
-    ``n_warmup_steps``, between every ``interval_steps``-th step, or when fewer than
-    ``n_min_trials`` completed trials reported at that step.
+    ``n_warmup_steps``, except at the first report of each ``interval_steps`` steps after the
+    warm-up, or when fewer than ``n_min_trials`` completed trials reported at that step (the
+    rules of :class:`~hypersweep.schedulers.percentile.PercentileScheduler` at 50).
 
     >>> import hypersweep as hs
     >>> def objective(trial):
@@ -40,62 +37,12 @@ class MedianScheduler(Scheduler):
         *,
         n_min_trials: int = 1,
     ) -> None:
-        # Any bad value is a ValueError here, a wrong type included (as it always was).
-        self.n_startup_trials = check_int(
-            "n_startup_trials", n_startup_trials, minimum=0, type_error=ValueError
-        )
-        self.n_warmup_steps = check_int(
-            "n_warmup_steps", n_warmup_steps, minimum=0, type_error=ValueError
-        )
-        self.interval_steps = check_int(
-            "interval_steps", interval_steps, minimum=1, type_error=ValueError
-        )
-        self.n_min_trials = check_int(
-            "n_min_trials", n_min_trials, minimum=1, type_error=ValueError
+        super().__init__(
+            50.0, n_startup_trials, n_warmup_steps, interval_steps, n_min_trials=n_min_trials
         )
 
-    def check_directions(self, n_objectives: int) -> None:
-        if n_objectives != 1:
-            raise ValueError(
-                "MedianScheduler compares one objective; this study has "
-                f"{n_objectives}. Use a single-objective study or NopScheduler."
-            )
-
-    def decide(self, history: History, trial: FrozenTrial) -> Decision:
-        step = trial.last_step
-        if step is None or step < self.n_warmup_steps:
-            return CONTINUE
-        if (step - self.n_warmup_steps) % self.interval_steps != 0:
-            return CONTINUE
-        completed = history.get((TrialState.COMPLETE,))
-        if len(completed) < self.n_startup_trials:
-            return CONTINUE
-        own = [v for v in trial.intermediate_values.values() if not math.isnan(v)]
-        if not own:
-            return Decision(Action.PRUNE, "every reported value is NaN")
-        others = [
-            t.intermediate_values[step]
-            for t in completed
-            if step in t.intermediate_values and not math.isnan(t.intermediate_values[step])
-        ]
-        if len(others) < max(self.n_min_trials, 1):
-            return CONTINUE
-        others.sort()
-        mid = len(others) // 2
-        median = others[mid] if len(others) % 2 else 0.5 * (others[mid - 1] + others[mid])
-        if history.directions[0] is StudyDirection.MINIMIZE:
-            best = min(own)
-            worse = best > median
-        else:
-            best = max(own)
-            worse = best < median
-        if worse:
-            return Decision(
-                Action.PRUNE,
-                f"best value {best:.6g} is worse than the median {median:.6g} of "
-                f"{len(others)} completed trials at step {step}",
-            )
-        return CONTINUE
+    def _threshold_name(self) -> str:
+        return "median"
 
     def __repr__(self) -> str:
         return (

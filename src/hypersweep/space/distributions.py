@@ -64,6 +64,14 @@ class BaseDistribution:
         """Whether ``value`` can be drawn from this distribution."""
         raise NotImplementedError
 
+    def to_internal_repr(self, value: Any) -> float:
+        """Optuna's name of :meth:`to_internal`."""
+        return self.to_internal(value)
+
+    def to_external_repr(self, internal: float) -> Any:
+        """Optuna's name of :meth:`to_external`."""
+        return self.to_external(internal)
+
     def single(self) -> bool:
         """Whether the distribution has exactly one value."""
         raise NotImplementedError

@@ -82,6 +82,12 @@ class CheckpointStore:
         ``"trial-12-checkpoint"``) and return the reference; never overwrites a blob."""
         raise NotImplementedError
 
+    def put_at(self, reference: str, data: bytes) -> None:
+        """Store ``data`` under exactly ``reference`` (a relative name of letters, digits,
+        ``.``, ``_``, ``-`` and ``/``), replacing a blob there: for callers that name their
+        blobs themselves (artifact ids). The stores here implement it; others may not."""
+        raise NotImplementedError(f"{type(self).__name__} cannot store a blob under a given name.")
+
     def get(self, reference: str) -> bytes:
         """The blob :meth:`put` returned ``reference`` for; :class:`CheckpointNotFoundError`
         if it is not there."""
@@ -158,11 +164,14 @@ class LocalCheckpointStore(CheckpointStore):
 
     def put(self, name: str, data: bytes) -> str:
         reference = self.new_reference(name)
+        self.put_at(reference, data)
+        return reference
+
+    def put_at(self, reference: str, data: bytes) -> None:
         target = self._path(reference)
-        os.makedirs(self.directory, exist_ok=True)
-        tmp = os.path.join(
-            self.directory, f".{reference}.{os.getpid()}.{threading.get_ident()}.tmp"
-        )
+        folder, base = os.path.split(target)
+        os.makedirs(folder, exist_ok=True)
+        tmp = os.path.join(folder, f".{base}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             with open(tmp, "wb") as fh:
                 fh.write(data)
@@ -174,7 +183,6 @@ class LocalCheckpointStore(CheckpointStore):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        return reference
 
     def get(self, reference: str) -> bytes:
         path = self._path(reference)
@@ -238,13 +246,16 @@ class FsspecCheckpointStore(CheckpointStore):
 
     def put(self, name: str, data: bytes) -> str:
         reference = self.new_reference(name)
+        self.put_at(reference, data)
+        return reference
+
+    def put_at(self, reference: str, data: bytes) -> None:
         path = self._path(reference)
         # Object stores have no folders (and may refuse to make one): a real problem shows
         # at the write.
         with contextlib.suppress(Exception):
             self._fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
         self._fs.pipe_file(path, bytes(data))
-        return reference
 
     def get(self, reference: str) -> bytes:
         try:

@@ -311,7 +311,7 @@ class InMemoryStorage(Storage):
             for name, dist in template.distributions.items():
                 self._check_param(study, name, dist)
             rec = self._new_trial(study, template.state)
-            rec.values = template.values
+            rec.values = None if template.values is None else tuple(template.values)
             rec.params = dict(template.params)
             rec.distributions = dict(template.distributions)
             rec.user_attrs = dict(template.user_attrs)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._internal.exceptions import DuplicatedStudyError, StudyNotFoundError
 from .._internal.logging import get_logger
 from ..samplers import Sampler, TPESampler
-from ..schedulers import NopScheduler, Scheduler
+from ..schedulers import AutoScheduler, MedianScheduler, NopScheduler, Scheduler
 from ..storage import Storage, StudyInfo, get_storage
 from ..trial import StudyDirection, keys
 from ._checkpoints import delete_stored_checkpoint
+from ._optuna_adapters import check_roles
 from ._spec import resolve_role, store_spec
 from .study import Study
 
@@ -42,10 +43,33 @@ def _directions(
     return tuple(_direction(d) for d in directions)
 
 
-def _scheduler(scheduler: Scheduler | None, pruner: Scheduler | None) -> Scheduler | None:
+def _scheduler(
+    scheduler: Scheduler | str | None, pruner: Scheduler | str | None
+) -> Scheduler | None:
     if scheduler is not None and pruner is not None and scheduler is not pruner:
         raise ValueError("Give either scheduler= or pruner= (its alias), not both.")
-    return scheduler or pruner
+    given = scheduler or pruner
+    if isinstance(given, str):
+        if given != "auto":
+            raise ValueError(
+                f"A scheduler given by name must be 'auto', got {given!r}; pass a Scheduler "
+                "object (e.g. hs.schedulers.ASHAScheduler(...)) for any other."
+            )
+        return AutoScheduler()
+    return given
+
+
+def default_scheduler(n_objectives: int) -> Scheduler:
+    """The scheduler of a study created without one: the median rule
+    (``MedianScheduler()``: 5 startup trials, no warm-up, every step), as Optuna's
+    ``create_study`` default ``MedianPruner()``, for one objective; ``NopScheduler()`` for
+    several (the median rule compares one objective). ``hs.tune`` defaults to
+    ``NopScheduler()`` instead (Ray Tune's FIFO: no early stopping).
+
+    >>> type(default_scheduler(1)).__name__, type(default_scheduler(2)).__name__
+    ('MedianScheduler', 'NopScheduler')
+    """
+    return MedianScheduler() if n_objectives == 1 else NopScheduler()
 
 
 def _existing(
@@ -57,7 +81,13 @@ def _existing(
         name,
         backend,
         resolve_role(backend, study_id, "sampler", sampler, TPESampler),
-        resolve_role(backend, study_id, "scheduler", scheduler, NopScheduler),
+        resolve_role(
+            backend,
+            study_id,
+            "scheduler",
+            scheduler,
+            lambda: default_scheduler(len(backend.get_study_directions(study_id))),
+        ),
     )
 
 
@@ -65,17 +95,19 @@ def create_study(
     *,
     storage: Storage | str | None = None,
     sampler: Sampler | None = None,
-    pruner: Scheduler | None = None,
+    pruner: Scheduler | str | None = None,
     study_name: str | None = None,
     direction: str | StudyDirection | None = None,
     load_if_exists: bool = False,
     directions: Sequence[str | StudyDirection] | None = None,
-    scheduler: Scheduler | None = None,
+    scheduler: Scheduler | str | None = None,
 ) -> Study:
     """Create a study (or load it, with ``load_if_exists=True``).
 
     ``direction`` is ``"minimize"`` (default) or ``"maximize"``; ``directions`` gives one per
-    objective for multi-objective studies. ``pruner`` is an alias of ``scheduler``.
+    objective for multi-objective studies. ``pruner`` is an alias of ``scheduler``;
+    ``scheduler="auto"`` picks one from what the trials report
+    (:class:`~hypersweep.schedulers.AutoScheduler`).
 
     >>> import hypersweep as hs
     >>> study = hs.create_study(directions=["minimize", "maximize"])
@@ -85,6 +117,7 @@ def create_study(
     dirs = _directions(direction, directions)
     backend = get_storage(storage)
     given_scheduler = _scheduler(scheduler, pruner)
+    check_roles(sampler, given_scheduler)  # a TypeError before anything is stored
     try:
         study_id = backend.create_new_study(dirs, study_name)
     except DuplicatedStudyError:
@@ -100,7 +133,7 @@ def create_study(
         return _existing(study_name, backend, sampler, given_scheduler)
     roles: dict[str, Any] = {
         "sampler": sampler or TPESampler(),
-        "scheduler": given_scheduler or NopScheduler(),
+        "scheduler": given_scheduler or default_scheduler(len(dirs)),
     }
     store_spec(backend, study_id, roles)
     return Study(backend.get_study_name(study_id), backend, roles["sampler"], roles["scheduler"])
@@ -111,8 +144,8 @@ def load_study(
     study_name: str | None,
     storage: Storage | str,
     sampler: Sampler | None = None,
-    pruner: Scheduler | None = None,
-    scheduler: Scheduler | None = None,
+    pruner: Scheduler | str | None = None,
+    scheduler: Scheduler | str | None = None,
 ) -> Study:
     """Load an existing study; ``study_name=None`` works when the storage holds exactly one."""
     backend = get_storage(storage, create=False)
@@ -135,8 +168,8 @@ def load_study(
 
 
 def delete_study(*, study_name: str, storage: Storage | str) -> None:
-    """Delete a study and all its trials, and the checkpoints its trials kept in the
-    storage's checkpoint store (a blob that cannot be deleted is logged and left)."""
+    """Delete a study and all its trials, and the checkpoints and artifacts its trials kept
+    in the storage's checkpoint store (a blob that cannot be deleted is logged and left)."""
     backend = get_storage(storage, create=False)
     study_id = backend.get_study_id_from_name(study_name)
     if backend.checkpoint_store is not None:
@@ -149,7 +182,25 @@ def delete_study(*, study_name: str, storage: Storage | str) -> None:
                 _logger.warning(
                     "Could not delete the checkpoint of trial %d: %s", trial.number, exc
                 )
+        _delete_artifacts(backend, study_id)
     backend.delete_study(study_id)
+
+
+def _delete_artifacts(backend: Storage, study_id: int) -> None:
+    """Delete the study's artifacts (``hs.artifacts``) kept in the storage's checkpoint
+    store; artifacts in another store are left (the storage does not know it)."""
+    store = backend.checkpoint_store
+    assert store is not None
+    records: list[Mapping[str, Any]] = [backend.get_study_system_attrs(study_id)]
+    records += [trial.system_attrs for trial in backend.get_all_trials(study_id)]
+    for attrs in records:
+        for key in attrs:
+            if not key.startswith(keys.ARTIFACT_PREFIX):
+                continue
+            try:
+                store.delete(key[len(keys.ARTIFACT_PREFIX) :])
+            except Exception as exc:  # the study goes anyway
+                _logger.warning("Could not delete the artifact %s: %s", key, exc)
 
 
 def get_all_study_names(storage: Storage | str) -> list[str]:

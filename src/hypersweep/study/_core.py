@@ -10,6 +10,7 @@ trials, so nothing below the facade needs the facade's private attributes.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .._internal.exceptions import UpdateFinishedTrialError
@@ -21,6 +22,7 @@ from ..storage import Storage
 from ..trial import FrozenTrial, History, StudyDirection, TrialState, keys
 from ..trial.lineage import is_continuation, retry_template
 from ._lease import heartbeater
+from ._optuna_adapters import SamplerAdapter, as_sampler, as_scheduler
 from ._trial import Trial
 from ._values import convert_values
 
@@ -49,12 +51,10 @@ class StudyCore:
         self.directions: tuple[StudyDirection, ...] = tuple(
             storage.get_study_directions(self.study_id)
         )
-        if not isinstance(sampler, Sampler):
-            raise TypeError(f"sampler must be a hypersweep Sampler, got {type(sampler).__name__}.")
-        if not isinstance(scheduler, Scheduler):
-            raise TypeError(
-                f"scheduler must be a hypersweep Scheduler, got {type(scheduler).__name__}."
-            )
+        # Study-based samplers and pruners (Optuna's shape) are wrapped; anything else that
+        # is not a Sampler / Scheduler is a TypeError here.
+        sampler = as_sampler(sampler)
+        scheduler = as_scheduler(scheduler)
         sampler.check_directions(len(self.directions))
         scheduler.check_directions(len(self.directions))
         self.sampler = sampler
@@ -76,7 +76,7 @@ class StudyCore:
     def history(self) -> History:
         """A lazy read-only view of the study's trials (what samplers and schedulers see)."""
         storage, study_id = self.storage, self.study_id
-        return History(self.directions, lambda: storage.get_all_trials(study_id))
+        return History(self.directions, lambda: storage.get_all_trials(study_id), self.study_name)
 
     # -- starting trials ----------------------------------------------------------------------
     def attach(self, frozen: FrozenTrial) -> Trial:
@@ -194,6 +194,23 @@ class StudyCore:
         )
 
     # -- finishing trials ---------------------------------------------------------------------
+    def _sampler_finish(
+        self, trial_id: int, state: TrialState, values: Any, reason: str | None
+    ) -> tuple[TrialState, str | None]:
+        """Store what the sampler's ``finish_trial`` returns (constraint values, ...); a
+        raising hook fails the trial with the reason."""
+        if type(self.sampler).finish_trial is Sampler.finish_trial:
+            return state, reason
+        try:
+            frozen = replace(self.storage.get_trial(trial_id), state=state, values=values)
+            for key, value in self.sampler.finish_trial(frozen).items():
+                self.storage.set_trial_system_attr(trial_id, key, value)
+        except UpdateFinishedTrialError:
+            return state, reason  # told twice: the finish below reports it
+        except Exception as exc:
+            return TrialState.FAIL, f"the sampler's finish_trial raised {type(exc).__name__}: {exc}"
+        return state, reason
+
     def finish(
         self,
         trial_id: int,
@@ -215,6 +232,10 @@ class StudyCore:
             if reports:
                 last = reports[max(reports)]
                 converted = (float(last),) if last == last else None  # NaN: no value
+        if state in (TrialState.COMPLETE, TrialState.PRUNED):
+            state, reason = self._sampler_finish(trial_id, state, converted, reason)
+            if state is TrialState.FAIL:
+                converted = None
         beat = heartbeater(self.storage)
         if beat is not None:
             beat.remove(trial_id)
@@ -233,4 +254,8 @@ class StudyCore:
             _logger.warning("Trial %d failed: %s", number, reason, exc_info=exc_info)
         elif _logger.isEnabledFor(20):
             _logger.info("Trial %d finished (%s) with values %s.", number, state.name, converted)
-        return self.storage.get_trial(trial_id)
+        frozen = self.storage.get_trial(trial_id)
+        if isinstance(self.sampler, SamplerAdapter):  # a study-based sampler's after_trial
+            with self.sampler_lock:
+                self.sampler.trial_finished(self.history(), frozen)
+        return frozen

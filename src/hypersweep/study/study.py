@@ -16,10 +16,12 @@ from ..schedulers import Scheduler
 from ..space import Distribution
 from ..storage import Storage
 from ..trial import FrozenTrial, History, StudyDirection, TrialState
+from ..trial.constraints import feasible_only
 from ..trial.lineage import schedule as lineage_schedule
 from ._core import StudyCore
 from ._lease import reap_stale_trials
 from ._optimize import StudyFactory, run_optimize
+from ._optuna_adapters import as_sampler, as_scheduler
 from ._promotions import resume_promoted
 from ._spec import SPEC_ATTR
 from ._trial import Trial
@@ -62,8 +64,7 @@ class Study:
 
     @sampler.setter
     def sampler(self, sampler: Sampler) -> None:
-        if not isinstance(sampler, Sampler):
-            raise TypeError(f"sampler must be a hypersweep Sampler, got {type(sampler).__name__}.")
+        sampler = as_sampler(sampler)
         sampler.check_directions(len(self._core.directions))
         self._core.sampler = sampler
 
@@ -74,10 +75,7 @@ class Study:
 
     @scheduler.setter
     def scheduler(self, scheduler: Scheduler) -> None:
-        if not isinstance(scheduler, Scheduler):
-            raise TypeError(
-                f"scheduler must be a hypersweep Scheduler, got {type(scheduler).__name__}."
-            )
+        scheduler = as_scheduler(scheduler)
         scheduler.check_directions(len(self._core.directions))
         self._core.scheduler = scheduler
 
@@ -136,7 +134,8 @@ class Study:
 
     @property
     def best_trial(self) -> FrozenTrial:
-        """The best COMPLETE trial of a single-objective study."""
+        """The best COMPLETE trial of a single-objective study (in a constrained study, the
+        best feasible one: ``ValueError`` while none is)."""
         if len(self._core.directions) != 1:
             raise RuntimeError(
                 "A multi-objective study has no single best trial; use `best_trials` "
@@ -145,6 +144,9 @@ class Study:
         completed = self.get_trials(states=(TrialState.COMPLETE,))
         if not completed:
             raise ValueError("No trials are completed yet.")
+        completed = feasible_only(completed)
+        if not completed:
+            raise ValueError("No feasible trials are completed yet.")
         key: Callable[[FrozenTrial], float] = lambda t: t.values[0]  # type: ignore[index]  # noqa: E731
         if self._core.directions[0] is StudyDirection.MAXIMIZE:
             return max(completed, key=key)
@@ -164,8 +166,9 @@ class Study:
 
     @property
     def best_trials(self) -> list[FrozenTrial]:
-        """The COMPLETE trials on the Pareto front (all trials tied for best in one objective)."""
-        completed = self.get_trials(states=(TrialState.COMPLETE,))
+        """The COMPLETE trials on the Pareto front (all trials tied for best in one objective);
+        in a constrained study, the front of the feasible ones."""
+        completed = feasible_only(self.get_trials(states=(TrialState.COMPLETE,)))
         if not completed:
             return []
         signs = np.array(

@@ -141,7 +141,7 @@ def _trials(storage: Storage) -> None:
     )
     done = storage.get_trial(t0.trial_id)
     expect(
-        done.state is TrialState.COMPLETE and done.values == (0.5,),
+        done.state is TrialState.COMPLETE and list(done.values or ()) == [0.5],
         "finish_trial must be a compare-and-set: a trial finished COMPLETE with (0.5,) became "
         f"{done.state.name} with {done.values}",
     )
@@ -188,7 +188,9 @@ def _trials(storage: Storage) -> None:
         f"{dict(copy.user_attrs)}",
     )
     expect(copy.system_attrs.get("origin") == [1, 2], "a trial from a template: system attrs")
-    expect(copy.values == (2.0,) and copy.params == {"x": 0.5}, "a trial from a template")
+    expect(
+        list(copy.values or ()) == [2.0] and copy.params == {"x": 0.5}, "a trial from a template"
+    )
     _check_listing(storage, study)
 
     racing = storage.create_new_trial(study)
@@ -211,7 +213,7 @@ def _trials(storage: Storage) -> None:
         "one trial",
     )
     final = storage.get_trial(racing.trial_id).values
-    expect(final == (wins[0],), f"the winning finish_trial's values stay, got {final}")
+    expect(list(final or ()) == [wins[0]], f"the winning finish_trial's values stay, got {final}")
 
     mo = storage.create_new_study((StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE), "mo")
     t = storage.create_new_trial(mo)

@@ -21,14 +21,18 @@ class History:
     [0]
     """
 
-    __slots__ = ("_directions", "_fetch", "_trials")
+    __slots__ = ("_directions", "_fetch", "_trials", "study_name")
 
     def __init__(
         self,
         directions: Sequence[StudyDirection],
         trials: Sequence[FrozenTrial] | Callable[[], Sequence[FrozenTrial]],
+        study_name: str | None = None,
     ) -> None:
         self._directions = tuple(directions)
+        #: The study's name when the study gave it (schedulers that hash trials into groups
+        #: per study use it); ``None`` for a history built by hand.
+        self.study_name = study_name
         if callable(trials):
             self._fetch: Callable[[], Sequence[FrozenTrial]] | None = trials
             self._trials: tuple[FrozenTrial, ...] | None = None

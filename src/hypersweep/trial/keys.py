@@ -50,6 +50,10 @@ GAUSSIAN_ES_PROPOSAL = "hypersweep.gaussian_es"
 CFO_PROPOSAL = "hypersweep.cfo"
 #: BlendSearchSampler's record of a proposal (thread, proposal id, unit-box point).
 BLENDSEARCH_PROPOSAL = "hypersweep.blendsearch"
+#: Which sampler proposed the trial, in words (``AutoSampler`` writes it; plots read it).
+PROPOSED_BY = "hypersweep.proposed_by"
+#: ``AutoSampler``'s record of its choice for the trial: ``{"phase": ..., "reason": ...}``.
+AUTO_PHASE = "hypersweep.auto"
 #: Every metric a ``hs.tune`` trainable reported, by step.
 METRICS = "metrics"
 #: ``RetryFailedTrialCallback``: the first failed trial of a chain of retries.
@@ -58,6 +62,16 @@ RETRY_OF = "retry_of"
 RETRY_COUNT = "retry_count"
 #: ``RetryFailedTrialCallback``: the failed trial this retry re-runs.
 RETRIED_FROM = "retried_from"
+#: ``constraints_func`` of ``TPESampler``/``GPSampler``: the trial's constraint values (a list
+#: of floats; feasible when all are <= 0). Optuna's name, so constrained studies read alike.
+CONSTRAINTS = "constraints"
+#: ``hs.terminator.report_cross_validation_scores``: the trial's cross-validation scores.
+CV_SCORES = "terminator:cv_scores"
+
+# -- trial and study system attributes: name prefixes ---------------------------------------
+#: ``hs.artifacts``: ``"artifacts:<artifact id>"`` holds one artifact's metadata (JSON), on
+#: the trial or the study it is attached to (Optuna's key).
+ARTIFACT_PREFIX = "artifacts:"
 
 # -- study system attributes ----------------------------------------------------------------
 #: The study's sampler and scheduler as a JSON specification (rebuilt by ``load_study``).
@@ -97,12 +111,18 @@ TRIAL_SYSTEM_ATTRS = frozenset(
         GAUSSIAN_ES_PROPOSAL,
         CFO_PROPOSAL,
         BLENDSEARCH_PROPOSAL,
+        PROPOSED_BY,
+        AUTO_PHASE,
         METRICS,
         RETRY_OF,
         RETRY_COUNT,
         RETRIED_FROM,
+        CONSTRAINTS,
+        CV_SCORES,
     }
 )
+#: Prefixes of reserved names (a key starting with one is reserved).
+PREFIXES = (ARTIFACT_PREFIX,)
 STUDY_SYSTEM_ATTRS = frozenset({SPEC})
 STUDY_STATES = frozenset(
     {PROMOTION_CLAIMS, CMAES_STATE, GAUSSIAN_ES_STATE, CFO_STATE, BLENDSEARCH_STATE}
@@ -112,7 +132,7 @@ CHECKPOINT_NAMES = frozenset({CHECKPOINT})
 
 def is_reserved(key: str) -> bool:
     """Whether ``key`` is a name hypersweep itself writes (trial or study level)."""
-    return any(
+    return key.startswith(PREFIXES) or any(
         key in names
         for names in (TRIAL_SYSTEM_ATTRS, STUDY_SYSTEM_ATTRS, STUDY_STATES, CHECKPOINT_NAMES)
     )

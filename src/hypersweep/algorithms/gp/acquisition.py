@@ -132,3 +132,64 @@ class Acquisition:
         value, d_mean, d_sigma = self._from_moments(mean, sigma)
         grad = d_mean[:, None] * dmean + (d_sigma / (2.0 * sigma))[:, None] * dvar
         return value, grad
+
+
+class FeasibilityModel:
+    """A GP of one constraint ``c(x) <= threshold``: ``log P(c(x) <= threshold)`` (P5)."""
+
+    def __init__(self, posterior: GPPosterior, threshold: float) -> None:
+        self.posterior = posterior
+        self.threshold = float(threshold)
+
+    def log_pof(self, x: FloatArray) -> FloatArray:
+        mean, var = self.posterior.predict(x)
+        out: FloatArray = scipy.special.log_ndtr((self.threshold - mean) / np.sqrt(var))
+        return out
+
+    def log_pof_with_grad(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        mean, var, dmean, dvar = self.posterior.predict_with_grad(x)
+        sigma = np.sqrt(var)
+        z = (self.threshold - mean) / sigma
+        log_p = scipy.special.log_ndtr(z)
+        dz = np.exp(-0.5 * z * z - _LOG_SQRT_2PI - log_p)  # d log Phi / dz
+        d_mean, d_sigma = -dz / sigma, -z * dz / sigma
+        grad = d_mean[:, None] * dmean + (d_sigma / (2.0 * sigma))[:, None] * dvar
+        return log_p, grad
+
+
+class ConstrainedAcquisition:
+    """``log EI(x) + sum_i log P(c_i(x) <= 0)`` (constrained EI, Gardner et al. 2014, in
+    logs); with ``objective=None`` (no feasible point seen yet) only the feasibility term.
+
+    >>> from hypersweep.algorithms.gp.model import GPPosterior, KernelParams
+    >>> x = np.array([[0.1], [0.5], [0.9]])
+    >>> params = KernelParams(np.array([10.0]), 1.0, 1e-6)
+    >>> c = FeasibilityModel(GPPosterior(x, np.array([1.0, 1.0, -1.0]), params,
+    ...                      np.array([False])), 0.0)
+    >>> acq = ConstrainedAcquisition(None, [c])
+    >>> int(np.argmax(acq(np.array([[0.1], [0.5], [0.9]]))))  # the feasible end
+    2
+    """
+
+    def __init__(self, objective: Acquisition | None, constraints: list[FeasibilityModel]) -> None:
+        if objective is not None and objective.kind == "ucb":
+            raise ValueError("constraints combine with the 'log_ei' or 'pi' acquisition only.")
+        self.objective = objective
+        self.constraints = constraints
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        total = np.zeros(len(x)) if self.objective is None else self.objective(x)
+        for c in self.constraints:
+            total = total + c.log_pof(x)
+        out: FloatArray = total
+        return out
+
+    def value_and_grad(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        if self.objective is None:
+            value, grad = np.zeros(len(x)), np.zeros(np.shape(x))
+        else:
+            value, grad = self.objective.value_and_grad(x)
+        for c in self.constraints:
+            v, g = c.log_pof_with_grad(x)
+            value, grad = value + v, grad + g
+        return value, grad
