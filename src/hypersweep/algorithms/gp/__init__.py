@@ -8,7 +8,14 @@ from .acquisition import Acquisition, AcquisitionKind, log_h
 from .fit import FitResult, Prior, fit_kernel_params, neg_log_posterior
 from .kernels import Matern52Kernel, matern52
 from .linalg import cholesky, cholesky_append, cholesky_extend
-from .model import MIN_NOISE, GPPosterior, KernelParams, extend_kernel_cholesky, kernel_cholesky
+from .model import (
+    MIN_NOISE,
+    GPPosterior,
+    KernelParams,
+    extend_kernel_cholesky,
+    kernel_cholesky,
+    with_fantasies,
+)
 from .optimize_acqf import AcqfOptimizerConfig, optimize_acqf
 from .spec import DimKind, SpaceSpec
 from .subset import local_subset
@@ -38,4 +45,5 @@ __all__ = [
     "neg_log_posterior",
     "optimize_acqf",
     "robust_standardize",
+    "with_fantasies",
 ]

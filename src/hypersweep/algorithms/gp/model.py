@@ -6,10 +6,13 @@ With ``K = k(X, X) + noise * I = L @ L.T`` and ``alpha = K^-1 y``:
     var(x)  = s2 - |v|^2,          v = L^-1 k(X, x)                                     (P2)
     d mean / dx = alpha @ dk(x, X)/dx,   d var / dx = -2 (K^-1 k(X, x)) @ dk(x, X)/dx    (P3)
 
-Pending evaluations (parallel workers) are handled by the Kriging believer: each pending
-point is treated as observed with its own posterior mean as value. That leaves the mean
-(P1) unchanged and shrinks the variance (P2) around pending points, so the factor is
-extended with the pending rows while ``alpha`` keeps the completed data only.
+Pending evaluations (parallel workers) are conditioned on as extra rows of the factor.
+Without values (the Kriging believer) each pending point counts as observed at its own
+posterior mean: the mean (P1) is unchanged, only the variance (P2) shrinks around it, and
+``alpha`` keeps the completed data only. With values (fantasies, :func:`with_fantasies`)
+the pending rows join the data:
+
+    alpha = K_cov^-1 [y; y_pending],   mean(x) = k(x, [X; X_pending]) @ alpha          (P4)
 """
 
 from __future__ import annotations
@@ -71,12 +74,18 @@ def kernel_cholesky(x: FloatArray, params: KernelParams, is_cat: BoolArray) -> F
 
 
 def extend_kernel_cholesky(
-    chol: FloatArray, x_old: FloatArray, x_new: FloatArray, params: KernelParams, is_cat: BoolArray
+    chol: FloatArray,
+    x_old: FloatArray,
+    x_new: FloatArray,
+    params: KernelParams,
+    is_cat: BoolArray,
+    noise: float | None = None,
 ) -> FloatArray:
-    """Extend the factor for ``x_old`` with the rows ``x_new``, one row at a time."""
+    """Extend the factor for ``x_old`` with the rows ``x_new``, one row at a time (their
+    noise variance is ``noise``, by default the fitted one)."""
     kern = params.kernel(is_cat)
     k_new = kern(x_new, x_new)
-    k_new[np.diag_indices_from(k_new)] += params.noise
+    k_new[np.diag_indices_from(k_new)] += params.noise if noise is None else noise
     return cholesky_extend(chol, kern(x_new, x_old), k_new)
 
 
@@ -84,7 +93,8 @@ class GPPosterior:
     """Posterior of a zero-mean GP given data ``(x, y)`` and a factor of the kernel matrix.
 
     ``chol`` may be passed when known (e.g. updated incrementally); otherwise it is
-    computed. ``pending`` rows are conditioned on by the Kriging believer.
+    computed. ``pending`` rows are conditioned on by the Kriging believer, or observed at
+    ``pending_values`` (fantasies) with noise variance ``pending_noise`` (default: the fitted one).
 
     >>> x = np.array([[0.1], [0.5], [0.9]])
     >>> gp = GPPosterior(x, np.array([1.0, -1.0, 0.5]),
@@ -102,6 +112,8 @@ class GPPosterior:
         is_cat: BoolArray,
         chol: FloatArray | None = None,
         pending: FloatArray | None = None,
+        pending_values: FloatArray | None = None,
+        pending_noise: float | None = None,
     ) -> None:
         self.x = np.asarray(x, dtype=float)
         self.y = np.asarray(y, dtype=float)
@@ -117,11 +129,18 @@ class GPPosterior:
         self.alpha = cho_solve(self.chol, self.y)
         self.x_cov, self.chol_cov = self.x, self.chol
         self._l_inv_cache: FloatArray | None = None
+        self._n_mean = self.n
         if pending is not None and len(pending):
             self.x_cov = np.vstack([self.x, pending])
             self.chol_cov = extend_kernel_cholesky(
-                self.chol, self.x, np.asarray(pending, dtype=float), params, self.is_cat
-            )
+                self.chol, self.x, np.asarray(pending, dtype=float), params, self.is_cat,
+                noise=pending_noise,
+            )  # fmt: skip
+            if pending_values is not None:
+                # Fantasies: the pending rows are observed at these values (P4).
+                values = np.asarray(pending_values, dtype=float)
+                self.alpha = cho_solve(self.chol_cov, np.concatenate([self.y, values]))
+                self._n_mean = len(self.x_cov)
 
     @property
     def n(self) -> int:
@@ -142,7 +161,7 @@ class GPPosterior:
     def predict(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Posterior mean and variance of the latent function at the rows of ``x``."""
         k = self.kernel.cross(x, self.x_cov)
-        mean = k[:, : self.n] @ self.alpha
+        mean = k[:, : self._n_mean] @ self.alpha
         v = k @ self._l_inv().T
         var = self.params.signal - np.einsum("bn,bn->b", v, v)
         return mean, np.maximum(var, 1e-12)
@@ -152,8 +171,8 @@ class GPPosterior:
     ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
         """Mean, variance and their gradients in ``x`` (shape ``(b, d)`` each) (P3)."""
         k, dk = self.kernel.with_grad(x, self.x_cov)
-        mean = k[:, : self.n] @ self.alpha
-        dmean = np.einsum("bnd,n->bd", dk[:, : self.n], self.alpha)
+        mean = k[:, : self._n_mean] @ self.alpha
+        dmean = np.einsum("bnd,n->bd", dk[:, : self._n_mean], self.alpha)
         l_inv = self._l_inv()
         v = k @ l_inv.T
         w = v @ l_inv  # K^-1 k
@@ -165,5 +184,30 @@ class GPPosterior:
 
     def mean_at_data(self) -> FloatArray:
         """The posterior mean at the training points: ``y - noise * alpha``."""
-        out: FloatArray = self.y - self.params.noise * self.alpha
+        out: FloatArray = self.y - self.params.noise * self.alpha[: self.n]
         return out
+
+
+def with_fantasies(post: GPPosterior, pending: FloatArray, n_sd: float) -> GPPosterior:
+    """``post`` conditioned on ``pending`` points observed, without noise, at a pessimistic
+    value: their posterior mean plus ``n_sd`` standard deviations (minimisation).
+
+    Around a pending point the mean rises and the variance collapses, so an improvement-based
+    acquisition drops there and the next proposal of a batch goes elsewhere.
+
+    >>> x = np.array([[0.1], [0.9]])
+    >>> gp = GPPosterior(x, np.array([0.0, 1.0]), KernelParams(np.array([4.0]), 1.0, 1e-2),
+    ...                  np.array([False]))
+    >>> batch = with_fantasies(gp, np.array([[0.5]]), n_sd=2.0)
+    >>> m0, v0 = gp.predict(np.array([[0.5]]))
+    >>> m1, v1 = batch.predict(np.array([[0.5]]))
+    >>> bool(m1[0] > m0[0] + 1.9 * np.sqrt(v0[0])), bool(v1[0] < 1e-5)
+    (True, True)
+    """
+    pending = np.asarray(pending, dtype=float)
+    mean, var = post.predict(pending)
+    values = mean + n_sd * np.sqrt(var)
+    return GPPosterior(
+        post.x, post.y, post.params, post.is_cat, chol=post.chol, pending=pending,
+        pending_values=values, pending_noise=MIN_NOISE,
+    )  # fmt: skip

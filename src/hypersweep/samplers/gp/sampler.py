@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,11 +42,21 @@ from ...algorithms.gp import (
     local_subset,
     optimize_acqf,
     robust_standardize,
+    with_fantasies,
 )
+from ...algorithms.gp.acquisition import ConstrainedAcquisition, FeasibilityModel
 from ...algorithms.gp.kernels import FloatArray
 from ...algorithms.gp.threads import single_blas_thread
 from ...space import Distribution, SearchSpace, UnitBoxEncoder
 from ...trial import FrozenTrial, History
+from ...trial import keys as trial_keys
+from ...trial.constraints import (
+    ConstraintsFunc,
+    check_constraints_func,
+    constraints_of,
+    evaluate,
+    is_feasible,
+)
 from ..base import Sampler
 from ..random import RandomSampler
 from .data import (
@@ -63,6 +74,8 @@ _STARTUP_KEY = 0x6770  # stream key of the startup Sobol sequence ("gp")
 _WEIGHTS_KEY = 1  # stream (seed, trial, 1): ParEGO weights of a multi-objective trial
 _REFIT_FRACTION = 0.05
 _MAX_PENDING = 64
+#: Pending points count as observed at their posterior mean + this many standard deviations.
+_PENDING_N_SD = 2.0
 _N_ANCHORS = 5
 
 
@@ -76,6 +89,8 @@ class _State:
     lower: FloatArray
     upper: FloatArray
     observed: FloatArray
+    completed: list[FrozenTrial]
+    fit_rows: np.ndarray | None  # indices into ``completed`` of the rows fitted (None: all)
 
 
 @dataclass
@@ -95,16 +110,21 @@ class GPSampler(Sampler):
     by maximum a posteriori. The next point maximises the acquisition (``"log_ei"`` by
     default, ``"ucb"`` or ``"pi"``) over quasi-random candidates refined by L-BFGS-B, with
     integer, stepped and categorical parameters searched on their real values. Running
-    trials count as observed at their predicted value (Kriging believer), so parallel
-    workers spread out. Past ``max_points`` observations the model keeps the points nearest
-    the incumbent and searches the region they cover, so a suggestion costs about the same
-    at 1,000 trials as at 300.
+    trials count as observed, without noise, at a pessimistic value (predicted mean plus
+    two standard deviations), so parallel workers spread out. Past ``max_points``
+    observations the model keeps the points nearest the incumbent and searches the region
+    they cover, so a suggestion costs about the same at 1,000 trials as at 300.
 
     The first ``n_startup_trials`` trials follow a scrambled Sobol sequence. Parameters
     outside the joint space (those not present, with the same distribution, in every
     completed trial: conditional ones, for instance) are drawn by ``independent_sampler``
     (random by default) with a warning. Several objectives are scalarised with random
     weights per trial (ParEGO).
+
+    ``constraints_func(frozen_trial) -> [c_1, ...]`` (feasible when all ``<= 0``) is called
+    as each trial ends and stored as the system attribute ``"constraints"``; the next point
+    then maximises constrained log EI, ``log EI + sum_i log P(c_i <= 0)``, with one GP per
+    constraint and the best feasible trial as the incumbent.
 
     >>> import hypersweep as hs
     >>> from hypersweep.samplers.gp import GPSampler
@@ -126,10 +146,14 @@ class GPSampler(Sampler):
         max_points: int = 256,
         independent_sampler: Sampler | None = None,
         warn_independent_sampling: bool = True,
+        constraints_func: ConstraintsFunc | None = None,
     ) -> None:
         super().__init__(seed)
         if acquisition not in ("log_ei", "ucb", "pi"):
             raise ValueError(f"acquisition must be 'log_ei', 'ucb' or 'pi', got {acquisition!r}.")
+        self.constraints_func = check_constraints_func(constraints_func)
+        if self.constraints_func is not None and acquisition == "ucb":
+            raise ValueError("constraints_func works with acquisition='log_ei' or 'pi', not 'ucb'.")
         self.n_startup_trials = check_int("n_startup_trials", n_startup_trials, minimum=1)
         self.acquisition: AcquisitionKind = acquisition
         self.beta = check_float("beta", beta, minimum=0)
@@ -201,6 +225,12 @@ class GPSampler(Sampler):
             )
         return self._independent.sample_independent(history, trial, name, distribution, rng)
 
+    def finish_trial(self, trial: FrozenTrial) -> Mapping[str, Any]:
+        """The constraint values of a finished trial, when there is a ``constraints_func``."""
+        if self.constraints_func is None:
+            return {}
+        return {trial_keys.CONSTRAINTS: evaluate(self.constraints_func, trial)}
+
     def __repr__(self) -> str:
         return (
             f"GPSampler(seed={self.seed}, n_startup_trials={self.n_startup_trials}, "
@@ -246,6 +276,7 @@ class GPSampler(Sampler):
         n = len(x)
         lower, upper = np.zeros(d), np.ones(d)
         subset = n > self.max_points
+        idx = None
         if subset:
             guide = prev.raw if prev is not None else prior.mode(d, self.deterministic_objective)
             inv_ls2 = KernelParams.from_raw(guide).inv_ls2
@@ -270,7 +301,7 @@ class GPSampler(Sampler):
         keys = [(t.number, t.trial_id) for t in completed]
         chol = None if subset else self._cholesky(keys, x, record, params, is_cat)
         posterior = GPPosterior(x_fit, z_fit, params, is_cat, chol=chol)
-        return _State(enc, posterior, record, lower, upper, x)
+        return _State(enc, posterior, record, lower, upper, x, completed, idx)
 
     def _cholesky(
         self,
@@ -335,12 +366,16 @@ class GPSampler(Sampler):
         post = state.posterior
         pending = self._pending(history, trial, state)
         if len(pending):
-            post = GPPosterior(
-                post.x, post.y, post.params, post.is_cat, chol=post.chol, pending=pending
-            )
+            # Batch rule: pending points are fantasised at a pessimistic value (docs/gp.md,
+            # "Parallel workers"), so a batch does not crowd around one point.
+            post = with_fantasies(post, pending, _PENDING_N_SD)
         # The incumbent: the lowest posterior mean at the data (robust to fitted noise).
         best = float(np.min(state.posterior.mean_at_data()))
-        acq = Acquisition(post, best, self.acquisition, self.beta)
+        acq: Acquisition | ConstrainedAcquisition = Acquisition(
+            post, best, self.acquisition, self.beta
+        )
+        if self.constraints_func is not None:
+            acq = self._constrained(state, post, pending)
         anchors = post.x[np.argsort(post.y, kind="stable")[:_N_ANCHORS]]
         spec = state.space.spec
         exclude = spec.snap(np.vstack([state.observed, pending]))
@@ -349,6 +384,36 @@ class GPSampler(Sampler):
             anchors=anchors, exclude=exclude, config=self._config,
         )  # fmt: skip
         return x
+
+    def _constrained(
+        self, state: _State, post: GPPosterior, pending: FloatArray
+    ) -> ConstrainedAcquisition:
+        """Constrained log EI: one GP per constraint; the incumbent is the best feasible
+        point (no feasible point yet: the probability of feasibility alone)."""
+        trials = state.completed
+        rows = np.arange(len(trials)) if state.fit_rows is None else state.fit_rows
+        fitted = [trials[i] for i in rows]
+        values = [constraints_of(t) for t in fitted]
+        known = np.array([v is not None for v in values])
+        models: list[FeasibilityModel] = []
+        if known.any():
+            cons = np.array([v for v in values if v is not None], dtype=float)
+            x = post.x[known]
+            is_cat = post.is_cat
+            prior = Prior.for_dims(x.shape[1])
+            for c in cons.T:
+                mu, sd = float(np.mean(c)), float(np.std(c))
+                sd = sd if sd > 0 else 1.0
+                z = (c - mu) / sd
+                fit = fit_kernel_params(x, z, is_cat, [prior.mode(x.shape[1])], prior=prior)
+                gp = GPPosterior(x, z, fit.params, is_cat, pending=pending)
+                models.append(FeasibilityModel(gp, -mu / sd))
+        feasible = np.array([is_feasible(t) for t in fitted])
+        objective = None
+        if feasible.any():
+            best = float(np.min(state.posterior.mean_at_data()[feasible]))
+            objective = Acquisition(post, best, self.acquisition, self.beta)
+        return ConstrainedAcquisition(objective, models)
 
     def _startup_params(self, space: SearchSpace, number: int) -> dict[str, Any]:
         """Point ``number`` of a scrambled Sobol sequence fixed by the seed."""

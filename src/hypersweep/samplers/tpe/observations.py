@@ -49,9 +49,17 @@ def _signs(history: History) -> np.ndarray:
 
 
 def default_split(
-    cache: StudyCache, history: History, gamma: Callable[[int], int]
+    cache: StudyCache,
+    history: History,
+    gamma: Callable[[int], int],
+    violations: Mapping[int, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of finished trials (oldest first) and their good-group mask."""
+    """Rows of finished trials (oldest first) and their good-group mask.
+
+    With ``violations`` (trial number -> total constraint violation, 0 when feasible; a
+    trial not in it counts as infeasible) feasible trials rank first, then infeasible ones
+    by violation.
+    """
     n = cache.rows
     rows = np.arange(n)
     if not cache.in_order:
@@ -61,16 +69,25 @@ def default_split(
     kind = cache.kind[rows]
     n_good = gamma(n)
     good = np.zeros(n, dtype=bool)
+    viol = np.zeros(n)
+    if violations is not None:
+        viol = np.array([violations.get(int(k), np.inf) for k in cache.numbers[rows]], dtype=float)
     if history.n_objectives == 1:
         pruned = kind == RowKind.PRUNED
-        if not pruned.any():
+        if not pruned.any() and not viol.any():
             return rows, split_good(losses[:, 0], n_good)
         later = np.where(pruned, -cache.steps[rows], 0.0)
-        order = np.lexsort((losses[:, 0], later, pruned))
+        order = np.lexsort((losses[:, 0], later, pruned, viol))
         good[order[:n_good]] = True
     else:
-        complete = kind == RowKind.COMPLETE
-        good[complete] = split_good(losses[complete], min(n_good, int(complete.sum())))
+        complete = (kind == RowKind.COMPLETE) & (viol == 0)
+        n_feasible = int(complete.sum())
+        good[complete] = split_good(losses[complete], min(n_good, n_feasible))
+        if n_good > n_feasible:  # too few feasible trials: the least violating ones join
+            infeasible = np.flatnonzero(viol > 0)
+            good[infeasible[np.argsort(viol[infeasible], kind="stable")][: n_good - n_feasible]] = (
+                True
+            )
     return rows, good
 
 
@@ -164,7 +181,7 @@ def observations_at_step(
             enough = [s for s, c in counts.items() if c >= min_trials]
             if not enough:
                 return {
-                    t.number: t.values[0] if len(t.values) == 1 else t.values
+                    t.number: t.values[0] if len(t.values) == 1 else tuple(t.values)
                     for t in trials
                     if t.state is TrialState.COMPLETE and t.values is not None
                 }
@@ -176,3 +193,15 @@ def observations_at_step(
         }
 
     return observe
+
+
+def is_pending(params: Mapping[str, Any], pending: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether ``params`` equals the parameters of a pending trial (on ``params``'s names).
+
+    >>> is_pending({"x": 1}, [{"x": 1, "y": 2}]), is_pending({"x": 1}, [{"x": 2}])
+    (True, False)
+    """
+    missing = object()
+    return bool(params) and any(
+        all(p.get(name, missing) == value for name, value in params.items()) for p in pending
+    )

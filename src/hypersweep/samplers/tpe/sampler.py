@@ -25,7 +25,8 @@ from ...space import (
     UnitBoxEncoder,
     encode_values,
 )
-from ...trial import FrozenTrial, History
+from ...trial import FrozenTrial, History, keys
+from ...trial.constraints import ConstraintsFunc, check_constraints_func, evaluate, violation
 from ..base import Sampler
 from .cache import StudyCache, encode_params, study_key
 from .observations import (
@@ -34,6 +35,7 @@ from .observations import (
     ObservationSet,
     callback_split,
     default_split,
+    is_pending,
     observations_at_step,
     pending_trials,
 )
@@ -42,6 +44,7 @@ from .space import CATEGORICAL, dimension
 __all__ = ["TPESampler", "observations_at_step"]
 
 _MAX_STUDIES = 8
+_PENDING_REDRAWS = 16
 
 
 class TPESampler(Sampler):
@@ -74,6 +77,11 @@ class TPESampler(Sampler):
       :func:`observations_at_step` for the values reported at one budget; the model itself,
       :class:`hypersweep.algorithms.tpe.TPEModel`, fits on plain arrays.
 
+    * **Constraints.** ``constraints_func(frozen_trial) -> [c_1, ...]`` is called as each
+      trial ends (COMPLETE or PRUNED); its values are stored as the system attribute
+      ``"constraints"`` and the trial is feasible when all are ``<= 0``. The good group
+      takes feasible trials first (by value), then infeasible ones by their total violation;
+      ``Study.best_trial`` is the best feasible trial.
     * **Exploitation.** ``l``'s continuous kernels are ``good_bandwidth_factor`` (0.7) times
       as wide as the neighbour rule makes them, which wins on smooth objectives; pass 1.0 for
       plain TPE widths on noisy, plateau-shaped ones (e.g. cross-validated error rates).
@@ -103,6 +111,7 @@ class TPESampler(Sampler):
         constant_liar: bool = True,
         observations: Observations | None = None,
         warn_independent_sampling: bool = True,
+        constraints_func: ConstraintsFunc | None = None,
     ) -> None:
         super().__init__(seed)
         # Any bad number is a ValueError here, a wrong type included (as it always was).
@@ -132,6 +141,7 @@ class TPESampler(Sampler):
         self.constant_liar = bool(constant_liar)
         self.observations = observations
         self.warn_independent_sampling = bool(warn_independent_sampling)
+        self.constraints_func = check_constraints_func(constraints_func)
         self._lock = threading.RLock()
         self._caches: OrderedDict[tuple[Any, ...], StudyCache] = OrderedDict()
         self._planned: dict[tuple[tuple[Any, ...], int], tuple[SearchSpace, dict[str, Any]]] = {}
@@ -171,7 +181,10 @@ class TPESampler(Sampler):
         cache = self._cache(history)
         gamma = self._gamma(history)
         if self.observations is None:
-            rows, good = default_split(cache, history, gamma)
+            violations = None
+            if self.constraints_func is not None:
+                violations = {t.number: violation(t) for t in history.finished}
+            rows, good = default_split(cache, history, gamma, violations)
             extra: tuple[FrozenTrial, ...] = ()
         else:
             rows, extra, good = callback_split(cache, history, trials, self.observations, gamma)
@@ -195,8 +208,10 @@ class TPESampler(Sampler):
         ref: Mapping[str, Distribution],
         coords: np.ndarray,
         rng: np.random.Generator,
+        n_candidates: int,
     ) -> dict[str, Any]:
-        """Fit l and g on ``coords`` (rows of ``obs``, NaN where absent) and suggest."""
+        """Fit l and g on ``coords`` (rows of ``obs``, NaN where absent) and suggest the best
+        of ``n_candidates`` draws from l."""
         if obs.extra:
             extra = encode_params(
                 [t.params for t in obs.extra], [t.distributions for t in obs.extra], names, ref
@@ -222,7 +237,7 @@ class TPESampler(Sampler):
             prior_weight=self.prior_weight,
             good_bandwidth_factor=self.good_bandwidth_factor,
         )
-        best = model.suggest(rng, self.n_ei_candidates)
+        best = model.suggest(rng, n_candidates)
         space = {name: ref[name] for name in names}
         return UnitBoxEncoder(space, categorical=CATEGORICAL).decode_row(best)
 
@@ -234,13 +249,20 @@ class TPESampler(Sampler):
             if obs is None:
                 return {}
             cache = obs.cache
-            space: SearchSpace = {}
-            params: dict[str, Any] = {}
-            for names in cache.groups(self.multivariate, self.group):
-                ref = {name: cache.columns[name].dist for name in names}
-                coords = cache.matrix(names, obs.rows)
-                params.update(self._suggest(obs, names, ref, coords, rng))
-                space.update(ref)
+            # A configuration identical to a pending one is drawn again (a few times: in an
+            # exhausted discrete space a duplicate is kept).
+            # Redraws take one draw from l (no l/g argmax, which would pick the same point).
+            for attempt in range(_PENDING_REDRAWS):
+                n_candidates = self.n_ei_candidates if attempt == 0 else 1
+                space: SearchSpace = {}
+                params: dict[str, Any] = {}
+                for names in cache.groups(self.multivariate, self.group):
+                    ref = {name: cache.columns[name].dist for name in names}
+                    coords = cache.matrix(names, obs.rows)
+                    params.update(self._suggest(obs, names, ref, coords, rng, n_candidates))
+                    space.update(ref)
+                if not is_pending(params, obs.pending_params):
+                    break
             if not space:
                 return {}
             if len(self._planned) > 1000:
@@ -299,7 +321,9 @@ class TPESampler(Sampler):
                 )
                 return distribution.from_unit_scalar(rng.random())
             ref = {name: distribution}
-            return self._suggest(obs, (name,), ref, coords[:, None], rng)[name]
+            return self._suggest(obs, (name,), ref, coords[:, None], rng, self.n_ei_candidates)[
+                name
+            ]
 
     @staticmethod
     def _recode(internal: np.ndarray, dist: Distribution) -> np.ndarray:
@@ -313,6 +337,12 @@ class TPESampler(Sampler):
         if ok.any():
             out[ok] = encode_values(dist, internal[ok], CATEGORICAL)
         return out
+
+    def finish_trial(self, trial: FrozenTrial) -> Mapping[str, Any]:
+        """The constraint values of a finished trial, when there is a ``constraints_func``."""
+        if self.constraints_func is None:
+            return {}
+        return {keys.CONSTRAINTS: evaluate(self.constraints_func, trial)}
 
     def _warn(self, name: str, trial: FrozenTrial, reason: str) -> None:
         if not self.warn_independent_sampling or name in self._warned:
