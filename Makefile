@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_STAMP := $(VENV)/.installed-demo
+INTEGRATIONS_STAMP := $(VENV)/.installed-integrations
+REPRO_STAMP := $(VENV)/.installed-repro
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-all lint bench browser examples clean
+.PHONY: integrations install demo test test-all lint bench browser examples clean repro
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,16 +29,35 @@ $(DEMO_STAMP): pyproject.toml
 demo: $(DEMO_STAMP)
 	$(BIN)/hypersweep demo
 
+# Published comparisons rerun (docs/reproductions.md); REPRO_ARGS=--quick for a smoke test.
+$(REPRO_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[repro]'
+	touch $(REPRO_STAMP)
+
+repro: $(REPRO_STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/hypersweep bench yang-shami $(REPRO_ARGS)
+
+# The training libraries and trackers of tests/integrations (docs/integrations.md). torch's CPU
+# build goes first, pinned: a torch range would pull a CUDA build of several GB.
+$(INTEGRATIONS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[integrations]'
+	touch $(INTEGRATIONS_STAMP)
+
+integrations: $(INTEGRATIONS_STAMP)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint $(INTEGRATIONS_STAMP)
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
-test-all: lint browser
+test-all: lint browser $(INTEGRATIONS_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's chromium renders the HTML report to PNG in a slow test (tests/cli/test_report.py).
@@ -62,6 +83,8 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/pbt_mlp.py --seeds 3
 	$(BIN)/python benchmarks/ray_overhead.py
 	$(BIN)/python benchmarks/viz.py
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/searchcv.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info
