@@ -245,6 +245,10 @@ def _cost_to(history: list[tuple[float, float]], target: float) -> float:
     return math.inf
 
 
+#: The data sets ``--datasets`` keeps (all when empty).
+DATASETS: set[str] = set()
+
+
 def section_quality(seeds: int, trials: int, start: str) -> None:
     global LOW_COST
     if start == "full":
@@ -255,6 +259,8 @@ def section_quality(seeds: int, trials: int, start: str) -> None:
         print(f"\nFLAML rows skipped: {why}")
         methods = methods[2:]
     for name, data in _datasets().items():
+        if DATASETS and name not in DATASETS:
+            continue
         runs: dict[str, list[list[tuple[float, float]]]] = {m: [] for m in methods}
         for seed in range(seeds):
             for m in methods:
@@ -418,7 +424,9 @@ def main() -> None:
     parser.add_argument(
         "--start", default="low", choices=["low", "full"], help="low-cost config: 2 or 5 params"
     )
+    parser.add_argument("--datasets", default="", help="comma-separated (default: all)")
     args = parser.parse_args()
+    DATASETS.update(filter(None, args.datasets.split(",")))
     for name in ("hypersweep", "optuna"):  # no line per trial (FLAML's BlendSearch: optuna)
         logging.getLogger(name).setLevel(logging.WARNING)
     sections = set(args.sections.split(","))

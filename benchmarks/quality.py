@@ -33,13 +33,25 @@ def _cost_frugal(kind: str) -> object:
 
         if kind == "cfo":
             return hs.samplers.CFOSampler(cost_attr="@trials", seed=seed)
-        return hs.samplers.BlendSearchSampler(cost_attr="@trials", seed=seed)
+        share = float(kind.partition("-")[2] or 0) / 100
+        return hs.samplers.BlendSearchSampler(cost_attr="@trials", seed=seed, global_share=share)
 
     return make
 
 
 SOLVERS.setdefault("hs-cfo", _hypersweep(_cost_frugal("cfo")))
 SOLVERS.setdefault("hs-blendsearch", _hypersweep(_cost_frugal("blendsearch")))
+for _share in (25, 50, 75):  # BlendSearch with a floor on the global sampler's share (percent)
+    SOLVERS.setdefault(f"hs-blendsearch-g{_share}", _hypersweep(_cost_frugal(f"bs-{_share}")))
+
+
+def _auto(seed: int) -> object:
+    import hypersweep as hs
+
+    return hs.samplers.AutoSampler(seed=seed)
+
+
+SOLVERS.setdefault("hs-auto", _hypersweep(_auto))
 
 
 def ranks(values: dict[str, float]) -> dict[str, float]:

@@ -300,3 +300,18 @@ def test_a_start_that_cannot_satisfy_the_config_constraints_is_an_error() -> Non
     study = hs.create_study(sampler=sampler)
     with pytest.raises(ValueError, match="config_constraints"):
         study.optimize(_toward_corner, n_trials=3, catch=())
+
+
+def test_global_share_is_a_floor_on_the_global_samplers_trials() -> None:
+    def count_global(share: float) -> int:
+        sampler = BlendSearchSampler(cost_attr="@trials", seed=0, global_share=share)
+        study = hs.create_study(sampler=sampler)
+        study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2, n_trials=60)
+        attrs = [t.system_attrs["hypersweep.blendsearch"] for t in study.trials]
+        return sum(a["thread"] == 0 for a in attrs)
+
+    plain, half = count_global(0.0), count_global(0.5)
+    assert plain < 20 and half >= 30  # the floor: >= half of the trials
+    for bad, error in ((1.0, ValueError), (-0.1, ValueError), ("0.5", TypeError)):
+        with pytest.raises(error):
+            BlendSearchSampler(global_share=bad)  # type: ignore[arg-type]

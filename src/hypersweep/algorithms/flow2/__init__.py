@@ -3,10 +3,12 @@
 * :class:`Flow2` — randomised direct search in ``[0, 1]^d`` (Wu et al., AAAI 2021), ask/tell;
 * :class:`ThreadStats`, :func:`select`, :func:`priorities`, :func:`should_create`,
   :func:`inferior`, :func:`admissible` — the pool of threads of BlendSearch (Wang et al.,
-  ICLR 2021).
+  ICLR 2021);
+* :class:`ResourceLadder` — the resource dimension (sample size, rounds) grown by a factor.
 """
 
 from .local import SHRINK_RULES, STEP_SIZE, Flow2, Proposal
+from .resource import ResourceLadder
 from .threads import (
     ADMISSIBLE_MARGIN,
     ThreadStats,
@@ -23,6 +25,7 @@ __all__ = [
     "STEP_SIZE",
     "Flow2",
     "Proposal",
+    "ResourceLadder",
     "ThreadStats",
     "admissible",
     "inferior",

@@ -133,6 +133,9 @@ class Flow2:
     pending: dict[int, _Pending] = field(init=False, default_factory=dict)
     next_id: int = field(init=False, default=0)
     best_prev: float = field(init=False)
+    #: While ``True`` the step never shrinks (a resource below its maximum: the search buys
+    #: more resource instead of converging, see :mod:`.resource`).
+    hold: bool = field(init=False, default=False)
     _discrete: bool = field(init=False, default=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -232,7 +235,7 @@ class Flow2:
 
     def _maybe_shrink(self) -> bool:
         """Shrink after ``n_dir`` proposals without improvement; ``True`` once converged."""
-        if self.n_proposed < self.n_dir:
+        if self.n_proposed < self.n_dir or self.hold:
             return False
         self.n_proposed -= 2
         self.init_phase = False
@@ -303,6 +306,19 @@ class Flow2:
             if self.n_complete >= 2 * self.dim and self.n_allowed <= 0:
                 self.n_allowed = 2
         return False
+
+    def rebase(self, value: float) -> None:
+        """The incumbent was evaluated again (at a larger resource) with ``value``: that is
+        its value from now on, and the count of proposals without improvement restarts.
+        Pending proposals stay pending."""
+        self.best_prev = self.best_value
+        self.best_value = float(value)
+        self.k_best = self.k
+        self.epoch += 1
+        self.n_proposed = self.n_complete = 0
+        self.n_allowed = 2 * self.dim
+        self.direction = None
+        self.converged = False
 
     def reach(self, x: FloatArray) -> bool:
         """Whether ``x`` is within one step of the incumbent (same unordered choices)."""

@@ -13,17 +13,11 @@ from ...space import Distribution, SearchSpace
 from ...trial import FrozenTrial, History, keys
 from ..base import Sampler
 from ..delegating import DelegatingSampler
-from .constraints import (
-    ConfigConstraint,
-    MetricConstraint,
-    check_config_constraints,
-    check_metric_constraints,
-)
-from .options import check_low_cost, check_options
-from .pool import Pool, decode
+from .constraints import ConfigConstraint, MetricConstraint
+from .options import check_global_share
+from .proposal import ProposalSampling
 from .space import encode
 from .state import PoolState
-from .values import independent_value
 
 __all__ = ["BLENDSEARCH_ATTR", "BLENDSEARCH_STATE", "BlendSearchSampler"]
 
@@ -33,7 +27,7 @@ BLENDSEARCH_STATE = keys.BLENDSEARCH_STATE
 BLENDSEARCH_ATTR = keys.BLENDSEARCH_PROPOSAL
 
 
-class BlendSearchSampler(DelegatingSampler):
+class BlendSearchSampler(ProposalSampling, DelegatingSampler):
     """BlendSearch (Wang, Wu, Huang, Liu, ICLR 2021): global search blended with CFO's local
     searches, each trial going to the thread of highest priority.
 
@@ -63,6 +57,18 @@ class BlendSearchSampler(DelegatingSampler):
     violated) and only feasible global trials start threads. FLAML's semantics, see
     :mod:`hypersweep.samplers.cfo.constraints`.
 
+    ``resource_attr``, ``min_resource``, ``max_resource``, ``reduction_factor``: CFO's
+    resource dimension (:class:`~hypersweep.samplers.CFOSampler`); global proposals run at
+    ``min_resource``, each local thread at its own resource, and a thread never merges
+    into one at a smaller resource.
+
+    ``global_share`` (``0 <= global_share < 1``, default 0: FLAML's rule alone): a floor on
+    the share of trials the global sampler gets; when fewer than ``global_share`` of the
+    trials so far went to it, the next one does, whatever the priorities (its proposal
+    still goes to a local thread when it is outside the admissible region or a duplicate).
+    On cheap objectives where the local threads win the priority rule, 0.5 gives the
+    global sampler half the trials (``docs/cfo.md``: the measured effect).
+
     >>> import hypersweep as hs
     >>> def objective(t):
     ...     n = t.suggest_int("n_estimators", 4, 1000, log=True)
@@ -77,6 +83,8 @@ class BlendSearchSampler(DelegatingSampler):
     (4, True)
     """
 
+    proposal_attr = BLENDSEARCH_ATTR
+
     def __init__(
         self,
         global_sampler: Sampler | None = None,
@@ -87,6 +95,11 @@ class BlendSearchSampler(DelegatingSampler):
         shrink: str = "paper",
         config_constraints: Sequence[ConfigConstraint] | None = None,
         metric_constraints: Sequence[MetricConstraint] | None = None,
+        resource_attr: str | None = None,
+        min_resource: float | None = None,
+        max_resource: float | None = None,
+        reduction_factor: float = 4,
+        global_share: float = 0.0,
     ) -> None:
         own_seed = resolve_seed(seed)
         if global_sampler is None:
@@ -97,20 +110,19 @@ class BlendSearchSampler(DelegatingSampler):
             base = global_sampler
         super().__init__(base)
         self._seed = own_seed
-        check_options(cost_attr, shrink)
         self.global_sampler = base
-        self.low_cost_partial_config = check_low_cost(low_cost_partial_config)
-        self.cost_attr = cost_attr
-        self.shrink = shrink
-        self.config_constraints = check_config_constraints(config_constraints)
-        self.metric_constraints = check_metric_constraints(metric_constraints)
-        self._pool = Pool(
-            self.low_cost_partial_config,
-            cost_attr,
-            shrink,
+        self._configure(
             blend=True,
-            config_constraints=self.config_constraints,
-            metric_constraints=self.metric_constraints,
+            low_cost_partial_config=low_cost_partial_config,
+            cost_attr=cost_attr,
+            shrink=shrink,
+            config_constraints=config_constraints,
+            metric_constraints=metric_constraints,
+            resource_attr=resource_attr,
+            min_resource=min_resource,
+            max_resource=max_resource,
+            reduction_factor=reduction_factor,
+            global_share=check_global_share(global_share),
         )
 
     # -- own seed and state (the global sampler's state nests inside) ------------------------
@@ -128,10 +140,7 @@ class BlendSearchSampler(DelegatingSampler):
         return BLENDSEARCH_STATE
 
     def check_directions(self, n_objectives: int) -> None:
-        if n_objectives != 1:
-            raise ValueError(
-                f"{type(self).__name__} optimises a single objective, got {n_objectives}."
-            )
+        self._check_single_objective(n_objectives)
         super().check_directions(n_objectives)
 
     def is_exhausted(self, history: History) -> bool:
@@ -179,25 +188,7 @@ class BlendSearchSampler(DelegatingSampler):
                 params[name] = base.sample_independent(history, view, name, dist, rng)
         return encode(space, params), attrs, blob
 
-    # -- sampling ---------------------------------------------------------------------------
-    def infer_relative_search_space(self, history: History, trial: FrozenTrial) -> SearchSpace:
-        info = trial.system_attrs.get(BLENDSEARCH_ATTR)
-        if not info or "x" not in info:
-            return {}
-        return self._pool.space_of(info["space"])
-
-    def sample_relative(
-        self,
-        history: History,
-        trial: FrozenTrial,
-        search_space: SearchSpace,
-        rng: np.random.Generator,
-    ) -> dict[str, Any]:
-        info = trial.system_attrs.get(BLENDSEARCH_ATTR)
-        if not info or not search_space:
-            return {}
-        return decode(search_space, info["x"])
-
+    # -- sampling (the proposal's parameters: ProposalSampling) ------------------------------
     def sample_independent(
         self,
         history: History,
@@ -207,11 +198,9 @@ class BlendSearchSampler(DelegatingSampler):
         rng: np.random.Generator,
     ) -> Any:
         info = trial.system_attrs.get(BLENDSEARCH_ATTR)
-        if info and info.get("global"):
+        if info and info.get("global") and not self._is_resource(name):
             return self.base_sampler.sample_independent(history, trial, name, distribution, rng)
-        return independent_value(
-            self.low_cost_partial_config, info, history, name, distribution, rng
-        )
+        return self._own_value(info, history, name, distribution, rng)
 
     def __repr__(self) -> str:
         return (

@@ -7,18 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from ...space import Distribution, SearchSpace
+from ...space import Distribution
 from ...trial import FrozenTrial, History, keys
 from ..base import Sampler
-from .constraints import (
-    ConfigConstraint,
-    MetricConstraint,
-    check_config_constraints,
-    check_metric_constraints,
-)
-from .options import check_low_cost, check_options
-from .pool import Pool, decode
-from .values import independent_value
+from .constraints import ConfigConstraint, MetricConstraint
+from .proposal import ProposalSampling
 
 __all__ = ["CFO_ATTR", "CFO_STATE", "CFOSampler"]
 
@@ -28,7 +21,7 @@ CFO_STATE = keys.CFO_STATE
 CFO_ATTR = keys.CFO_PROPOSAL
 
 
-class CFOSampler(Sampler):
+class CFOSampler(ProposalSampling, Sampler):
     """CFO (Wu, Wang, Huang, AAAI 2021): start cheap, then move by FLOW2 local search.
 
     For objectives whose cost depends on the configuration (trees, leaves, epochs, sample
@@ -54,6 +47,16 @@ class CFOSampler(Sampler):
     * ``config_constraints`` ``[(fn, sign, threshold)]`` (``fn(params) <= threshold``: such
       points are never run) and ``metric_constraints`` ``[(user_attr, sign, threshold)]``
       (Lagrangian penalties), FLAML's semantics: :mod:`hypersweep.samplers.cfo.constraints`.
+    * ``resource_attr``, ``min_resource``, ``max_resource``, ``reduction_factor``: a resource
+      (sample size, boosting rounds) the objective suggests as the parameter
+      ``resource_attr`` (``trial.suggest_int("n_samples", min_resource, max_resource)``);
+      the sampler answers it: ``min_resource`` on a start, then the local search's
+      resource, grown ``reduction_factor``-fold (jumping to ``max_resource`` for the last
+      rung) once the results since the incumbent cost ``reduction_factor`` times the
+      incumbent's cost; below ``max_resource`` the search never converges
+      (:mod:`hypersweep.algorithms.flow2.resource`; FLAML's rule). Give a cost that grows
+      with the resource (the duration, or ``cost_attr``). ``min_resource`` defaults to
+      ``max_resource / reduction_factor ** 5``.
 
     >>> import hypersweep as hs
     >>> def objective(t):
@@ -68,6 +71,7 @@ class CFOSampler(Sampler):
     """
 
     shared_state_key = CFO_STATE
+    proposal_attr = CFO_ATTR
 
     def __init__(
         self,
@@ -78,28 +82,27 @@ class CFOSampler(Sampler):
         shrink: str = "paper",
         config_constraints: Sequence[ConfigConstraint] | None = None,
         metric_constraints: Sequence[MetricConstraint] | None = None,
+        resource_attr: str | None = None,
+        min_resource: float | None = None,
+        max_resource: float | None = None,
+        reduction_factor: float = 4,
     ) -> None:
         super().__init__(seed)
-        check_options(cost_attr, shrink)
-        self.low_cost_partial_config = check_low_cost(low_cost_partial_config)
-        self.cost_attr = cost_attr
-        self.shrink = shrink
-        self.config_constraints = check_config_constraints(config_constraints)
-        self.metric_constraints = check_metric_constraints(metric_constraints)
-        self._pool = Pool(
-            self.low_cost_partial_config,
-            cost_attr,
-            shrink,
+        self._configure(
             blend=False,
-            config_constraints=self.config_constraints,
-            metric_constraints=self.metric_constraints,
+            low_cost_partial_config=low_cost_partial_config,
+            cost_attr=cost_attr,
+            shrink=shrink,
+            config_constraints=config_constraints,
+            metric_constraints=metric_constraints,
+            resource_attr=resource_attr,
+            min_resource=min_resource,
+            max_resource=max_resource,
+            reduction_factor=reduction_factor,
         )
 
     def check_directions(self, n_objectives: int) -> None:
-        if n_objectives != 1:
-            raise ValueError(
-                f"{type(self).__name__} optimises a single objective, got {n_objectives}."
-            )
+        self._check_single_objective(n_objectives)
 
     def start_trial_shared(
         self,
@@ -111,24 +114,6 @@ class CFOSampler(Sampler):
         info, blob = self._pool.start(history, trial, rng, state)
         return {CFO_ATTR: info}, blob
 
-    def infer_relative_search_space(self, history: History, trial: FrozenTrial) -> SearchSpace:
-        info = trial.system_attrs.get(CFO_ATTR)
-        if not info or "x" not in info:
-            return {}
-        return self._pool.space_of(info["space"])
-
-    def sample_relative(
-        self,
-        history: History,
-        trial: FrozenTrial,
-        search_space: SearchSpace,
-        rng: np.random.Generator,
-    ) -> dict[str, Any]:
-        info = trial.system_attrs.get(CFO_ATTR)
-        if not info or not search_space:
-            return {}
-        return decode(search_space, info["x"])
-
     def sample_independent(
         self,
         history: History,
@@ -138,9 +123,7 @@ class CFOSampler(Sampler):
         rng: np.random.Generator,
     ) -> Any:
         info = trial.system_attrs.get(CFO_ATTR)
-        return independent_value(
-            self.low_cost_partial_config, info, history, name, distribution, rng
-        )
+        return self._own_value(info, history, name, distribution, rng)
 
     def __repr__(self) -> str:
         return (

@@ -6,8 +6,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ...algorithms.flow2 import SHRINK_RULES
-from ...space import Distribution
+from ...algorithms.flow2 import SHRINK_RULES, ResourceLadder
+from ...space import Distribution, FloatDistribution, IntDistribution
 from ...trial import FrozenTrial, TrialState
 
 #: ``cost_attr`` value that counts every trial as cost 1 (reproducible, no report needed).
@@ -93,3 +93,75 @@ def trial_cost(trial: FrozenTrial, cost_attr: str | None) -> float:
     if not math.isfinite(cost) or cost < 0:
         raise ValueError(f"The cost of trial {trial.number} must be >= 0, got {cost}.")
     return cost
+
+
+def check_resource(
+    resource_attr: str | None,
+    min_resource: float | None,
+    max_resource: float | None,
+    reduction_factor: float,
+    low_cost: Mapping[str, Any],
+) -> ResourceLadder | None:
+    """The resource ladder (``None`` without ``resource_attr``); ``TypeError``/``ValueError``
+    for inconsistent arguments. ``min_resource`` defaults to ``max_resource /
+    reduction_factor**5`` (as FLAML)."""
+    if resource_attr is None:
+        if min_resource is not None or max_resource is not None:
+            raise ValueError(
+                "min_resource / max_resource need resource_attr: the name of the parameter "
+                "holding the resource (e.g. resource_attr='n_samples')."
+            )
+        return None
+    if not isinstance(resource_attr, str) or not resource_attr:
+        raise TypeError(f"resource_attr must be a parameter name (str), got {resource_attr!r}.")
+    if resource_attr in low_cost:
+        raise ValueError(
+            f"{resource_attr!r} is the resource_attr: give its cheap end as min_resource, "
+            "not in low_cost_partial_config."
+        )
+    if max_resource is None:
+        raise ValueError("resource_attr needs max_resource (the full sample size or rounds).")
+    number = isinstance(reduction_factor, (int, float)) and not isinstance(reduction_factor, bool)
+    if min_resource is None and number and reduction_factor > 1:
+        min_resource = max_resource / reduction_factor**5
+    return ResourceLadder(
+        min_resource,  # type: ignore[arg-type]  # checked by ResourceLadder
+        max_resource,
+        reduction_factor,
+    )
+
+
+def resource_value(ladder: ResourceLadder, name: str, dist: Distribution, resource: float) -> Any:
+    """``resource`` as a value of ``dist`` (rounded for an integer one); ``ValueError`` when
+    ``dist`` cannot hold the ladder's values."""
+    if not isinstance(dist, (IntDistribution, FloatDistribution)):
+        raise ValueError(
+            f"The resource parameter {name!r} must be suggested as an int or a float, got {dist}."
+        )
+    value: Any = round(resource) if isinstance(dist, IntDistribution) else float(resource)
+    if not dist.contains(value):
+        raise ValueError(
+            f"The resource parameter {name!r} takes the values {ladder.rungs()} "
+            f"(min_resource * reduction_factor**k, then max_resource), but the objective "
+            f"suggests it from {dist}; suggest it over [min_resource, max_resource]."
+        )
+    return value
+
+
+def check_resource_name(resource_attr: str, trial: FrozenTrial) -> None:
+    """``ValueError`` when the first finished trial did not suggest the resource parameter."""
+    if resource_attr not in trial.params:
+        raise ValueError(
+            f"resource_attr={resource_attr!r} names a parameter the objective never suggested "
+            f"(it suggests {sorted(trial.params)}); suggest it, e.g. "
+            f"trial.suggest_int({resource_attr!r}, min_resource, max_resource)."
+        )
+
+
+def check_global_share(share: float) -> float:
+    """``global_share`` as a float in ``[0, 1)``; ``TypeError``/``ValueError`` otherwise."""
+    if isinstance(share, bool) or not isinstance(share, (int, float)):
+        raise TypeError(f"global_share must be a number in [0, 1), got {share!r}.")
+    if not 0 <= share < 1:
+        raise ValueError(f"global_share must be in [0, 1), got {share}.")
+    return float(share)

@@ -13,6 +13,12 @@ fresher state when another worker wrote first). Each call
    rule). After a local result, threads inferior to another one are deleted;
 3. picks the proposing thread (CFO: its only thread; BlendSearch: the highest priority),
    asks it, and records the proposal in the trial's system attributes.
+
+With a resource ladder (``resource_attr``), every proposal also carries the resource it runs
+at: starts and global proposals the ladder's first rung, local proposals their thread's;
+a thread whose results since its incumbent cost ``reduction_factor`` times the incumbent's
+cost proposes its incumbent at the next rung (:mod:`hypersweep.algorithms.flow2.resource`),
+whose value then becomes the incumbent's value.
 """
 
 from __future__ import annotations
@@ -24,18 +30,28 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ...algorithms.flow2 import Flow2, ThreadStats, admissible, inferior, select, should_create
+from ...algorithms.flow2 import (
+    Flow2,
+    ResourceLadder,
+    ThreadStats,
+    admissible,
+    inferior,
+    select,
+    should_create,
+)
 from ...space import SearchSpace
 from ...trial import FrozenTrial, History, TrialState
 from ..es.space import FloatArray, SpaceKey, conforms, space_digest, space_from_key, space_key
 from .constraints import STEP_WIDEN, ConfigConstraint, MetricConstraint, lagrangian, violates
-from .options import check_low_cost_names, trial_cost
+from .options import check_low_cost_names, check_resource_name, trial_cost
 from .space import RowEncoder, columns, flow_space, start_point
 from .state import LocalThread, PoolState, dump_state, load_state, point_key
 from .values import trial_by_number
 
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 _START_TRIES = 16
+#: The proposal id of a start or global trial, and of a thread's incumbent at a larger resource.
+_START, _GROW = -1, -2
 _UNIFORM_TRIES = 64
 
 #: ``propose_global(state, space) -> (x, system attrs, new global blob)`` or ``None``.
@@ -54,6 +70,9 @@ class Pool:
     blend: bool
     config_constraints: list[ConfigConstraint] = field(default_factory=list)
     metric_constraints: list[MetricConstraint] = field(default_factory=list)
+    ladder: ResourceLadder | None = None
+    resource_attr: str | None = None
+    global_share: float = 0.0
 
     def __post_init__(self) -> None:
         self._digests: dict[str, SearchSpace] = {}
@@ -161,9 +180,13 @@ class Pool:
             return
         if not state.n_completed and self.low_cost:
             check_low_cost_names(self.low_cost, history.finished)
+        if not state.n_completed and self.resource_attr is not None:
+            check_resource_name(self.resource_attr, new[0])
         state.n_completed += len(new)
         old = self._space(state) if state.space else None
         space = flow_space(new, old)
+        if self.resource_attr is not None:
+            space.pop(self.resource_attr, None)  # the ladder moves it, not FLOW2
         if old is not None and len(space) == len(old):
             return  # a narrowing of ``old`` with as many names: ``old`` itself
         key = space_key(space)
@@ -180,7 +203,9 @@ class Pool:
             if x is None:
                 del state.threads[tid]
                 continue
+            hold = th.flow.hold
             th.flow = self._flow(space, x, th.flow.best_value, th.flow.step)
+            th.flow.hold = hold
             state.extend_box(x)
 
     def _unbounded(self, state: PoolState, space: SearchSpace) -> npt.NDArray[np.bool_]:
@@ -234,8 +259,18 @@ class Pool:
             if th is None:
                 continue
             th.stats.add(value, cost, state.eps())
-            if th.flow.tell(pid, value, x):
+            if pid == _GROW:  # the incumbent at a larger resource: its value from now on
+                if value is not None:
+                    th.flow.rebase(value)
+                    th.incumbent, th.cost_inc = t.number, cost
+            elif pid not in th.flow.pending:  # proposed at a smaller resource: forgotten
+                pass
+            elif th.flow.tell(pid, value, x):
                 th.incumbent = t.number
+                th.cost_inc, th.cost_spent, th.n_spent = cost, 0.0, 0
+            else:
+                th.cost_spent += cost
+                th.n_spent += 1
             if self.metric_constraints and not state.feasible and state.low is not None:
                 assert state.high is not None  # no feasible point yet: widen the region
                 state.low, state.high = state.low - STEP_WIDEN, state.high + STEP_WIDEN
@@ -255,7 +290,11 @@ class Pool:
         if not create:
             return
         stats = ThreadStats(cost_total=cost, cost_best1=cost, obj_best1=value, obj_best2=value)
-        state.threads[state.next_id] = LocalThread(self._flow(space, x, value, None), stats, number)
+        flow = self._flow(space, x, value, None)
+        resource = None if self.ladder is None else self.ladder.start()
+        if self.ladder is not None and resource is not None:
+            flow.hold = resource < self.ladder.max_resource
+        state.threads[state.next_id] = LocalThread(flow, stats, number, resource, cost)
         state.next_id += 1
         state.extend_box(x)
 
@@ -266,12 +305,12 @@ class Pool:
         for oid, other in list(state.threads.items()):
             if oid == tid or other.stats.obj_best1 < th.stats.obj_best2:
                 continue
-            if inferior(other.stats, th.stats, th.flow.reach(other.flow.x)):
+            if inferior(other.stats, th.stats, _reaches(th, other)):
                 del state.threads[oid]
         for oid, other in state.threads.items():
             if oid == tid or th.stats.obj_best1 < other.stats.obj_best2:
                 continue
-            if inferior(th.stats, other.stats, other.flow.reach(th.flow.x)):
+            if inferior(th.stats, other.stats, _reaches(other, th)):
                 del state.threads[tid]
                 return
 
@@ -287,8 +326,11 @@ class Pool:
             return self._start(state, number, None, rng)
         space = self._space(state)
         info: dict[str, Any] | None = None
+        state.n_started += 1
         while info is None:
             top, backup = self._select(state)
+            if top and state.n_global < self.global_share * state.n_started:
+                top = 0  # the global sampler's floor (BlendSearch's ``global_share``)
             if top == 0 and propose_global is not None and state.low is not None:
                 info = self._global(state, space, number, propose_global, backup, rng)
             elif top == 0:
@@ -312,16 +354,18 @@ class Pool:
         before the space is known."""
         starts = any(tid == 0 for tid, _ in state.owners.values())
         perturb = state.run > 0 or starts or state.n_told > 0
-        state.owners[number] = (0, -1)
+        state.owners[number] = (0, _START)
         state.global_stats.running += 1
+        state.n_global += 1
         info: dict[str, Any] = {"thread": 0, "start": True, "perturb": perturb}
+        resource = self._first_rung(info)
         if space:
             for i in range(_START_TRIES + _UNIFORM_TRIES):
                 if i < _START_TRIES:
                     x = start_point(space, self.low_cost, rng, perturb)
                 else:  # the (perturbed) low-cost start keeps violating: anywhere
                     x = rng.random(len(space))
-                if point_key(x) not in state.seen and not self._violates(space, x):
+                if point_key(x, resource) not in state.seen and not self._violates(space, x):
                     break
                 perturb = True
             else:
@@ -330,15 +374,34 @@ class Pool:
                     f"{_START_TRIES + _UNIFORM_TRIES} draws around the low-cost start and "
                     "in the whole space; check the constraints."
                 )
-            state.seen.add(point_key(x))
+            state.seen.add(point_key(x, resource))
             info.update(space=self._digest(state), x=x.tolist())
         return info
+
+    def _first_rung(self, info: dict[str, Any]) -> float | None:
+        """The resource of a start or global proposal (recorded in ``info``)."""
+        if self.ladder is None:
+            return None
+        info["resource"] = resource = self.ladder.start()
+        return resource
 
     def _local(
         self, state: PoolState, space: SearchSpace, number: int, tid: int, rng: np.random.Generator
     ) -> dict[str, Any] | None:
         th = state.threads[tid]
+        ladder = self.ladder
+        if (
+            ladder is not None
+            and th.resource is not None
+            and ladder.should_grow(th.resource, th.cost_spent, th.n_spent, th.cost_inc)
+        ):
+            return self._grow(state, ladder, number, tid)
+        answered = 0
         while True:
+            if ladder is not None and th.flow.hold and answered >= th.flow.n_dir:
+                # every nearby point ran (or violates) at this resource, and a held search
+                # cannot shrink: the next rung has new points
+                return self._grow(state, ladder, number, tid)
             proposal = th.flow.ask(rng)
             if proposal is None and not th.flow.converged:
                 proposal = th.flow.ask(rng, force=True)  # more workers than 2d: never wait
@@ -346,22 +409,51 @@ class Pool:
                 del state.threads[tid]
                 state.run += 1
                 return None
-            key = point_key(proposal.x)
+            key = point_key(proposal.x, th.resource)
             if key not in state.seen and not self._violates(space, proposal.x):
                 break
             # proposed before, or violates a config constraint: answered without a trial
             state.seen.add(key)
             th.flow.tell(proposal.id, None)
+            answered += 1
         state.owners[number] = (tid, proposal.id)
         th.stats.running += 1
         state.extend_box(proposal.x)
         state.seen.add(key)
-        return {
+        info = {
             "thread": tid,
             "space": self._digest(state),
             "x": proposal.x.tolist(),
             "id": proposal.id,
             "inc": th.incumbent,
+        }
+        if th.resource is not None:
+            info["resource"] = th.resource
+        return info
+
+    def _grow(
+        self, state: PoolState, ladder: ResourceLadder, number: int, tid: int
+    ) -> dict[str, Any]:
+        """Thread ``tid``'s incumbent at the next rung; the proposals pending at the old
+        rung are forgotten (their results no longer compare)."""
+        th = state.threads[tid]
+        assert th.resource is not None
+        old, th.resource = th.resource, ladder.up(th.resource)
+        th.cost_inc *= th.resource / old
+        th.cost_spent, th.n_spent = 0.0, 0
+        th.flow.pending.clear()
+        th.flow.hold = th.resource < ladder.max_resource
+        th.flow.direction = None
+        state.owners[number] = (tid, _GROW)
+        th.stats.running += 1
+        state.seen.add(point_key(th.flow.x, th.resource))
+        return {
+            "thread": tid,
+            "space": self._digest(state),
+            "x": th.flow.x.tolist(),
+            "id": _GROW,
+            "inc": th.incumbent,
+            "resource": th.resource,
         }
 
     def _global(
@@ -376,20 +468,31 @@ class Pool:
         got = propose_global(state, space)
         if got is not None:
             x, attrs, blob = got
-            key = point_key(x)
+            resource = None if self.ladder is None else self.ladder.start()
+            key = point_key(x, resource)
             assert state.low is not None and state.high is not None
             free = self._unbounded(state, space)
             low, high = np.where(free, 0.0, state.low), np.where(free, 1.0, state.high)
             if key not in state.seen and admissible(x, low, high) and not self._violates(space, x):
                 state.seen.add(key)
                 state.global_blob = blob if blob is not None else state.global_blob
-                state.owners[number] = (0, -1)
+                state.owners[number] = (0, _START)
                 state.global_stats.running += 1
+                state.n_global += 1
                 info = {"thread": 0, "space": self._digest(state), "x": x.tolist()}
+                if resource is not None:
+                    info["resource"] = resource
                 return {**info, "global": True, "attrs": attrs}
         if backup:
             return self._local(state, space, number, backup, rng)
         return self._start(state, number, space, rng)
+
+
+def _reaches(a: LocalThread, b: LocalThread) -> bool:
+    """Whether ``a``'s incumbent reaches ``b``'s (never at a smaller resource)."""
+    if a.resource is not None and b.resource is not None and a.resource > b.resource:
+        return False
+    return a.flow.reach(b.flow.x)
 
 
 def decode(space: SearchSpace, x: Any) -> dict[str, Any]:

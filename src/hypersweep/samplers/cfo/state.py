@@ -17,6 +17,8 @@ workers hold diverging copies of a thread.
 * ``low`` / ``high``: the box spanned by the local searches' points (BlendSearch's
   admissible region); ``seen``: the points proposed so far (duplicate global proposals go
   to a local thread); ``global_blob``: the global sampler's own shared state, if any;
+* ``n_started`` / ``n_global``: trials started, and those given to the start / global
+  search (BlendSearch's ``global_share`` floor);
 * ``penalties`` / ``feasible``: the metric constraints' Lagrange penalties, and whether a
   feasible trial was seen (:mod:`~hypersweep.samplers.cfo.constraints`).
 """
@@ -77,11 +79,21 @@ class KeyLog:
 
 @dataclass
 class LocalThread:
-    """One FLOW2 local search, its statistics, and the trial holding its incumbent."""
+    """One FLOW2 local search, its statistics, and the trial holding its incumbent.
+
+    With a resource (:mod:`hypersweep.algorithms.flow2.resource`): ``resource``, the one its
+    proposals run at; ``cost_inc``, the incumbent's cost (scaled when the resource grows);
+    ``cost_spent`` / ``n_spent``, the cost and number of its results since the incumbent
+    last changed or the resource last grew.
+    """
 
     flow: Flow2
     stats: ThreadStats
     incumbent: int
+    resource: float | None = None
+    cost_inc: float = 0.0
+    cost_spent: float = 0.0
+    n_spent: int = 0
 
 
 @dataclass
@@ -105,6 +117,8 @@ class PoolState:
     global_blob: bytes | None = None
     penalties: list[float] = field(default_factory=list)
     feasible: bool = False
+    n_started: int = 0
+    n_global: int = 0
 
     def __getstate__(self) -> dict[str, object]:
         """The box travels as bytes (the state is pickled at every trial)."""
@@ -132,10 +146,13 @@ class PoolState:
         return max(self.cost_sum / max(self.n_told, 1) / 1000.0, 1e-12)
 
 
-def point_key(x: FloatArray) -> int:
+def point_key(x: FloatArray, resource: float | None = None) -> int:
     """A 64-bit digest of a unit-box point (rounded, so decoding noise does not matter); the
-    same in every process, unlike ``hash``."""
+    same in every process, unlike ``hash``. With a ``resource``, the same point at another
+    resource is another key."""
     data = np.round(np.asarray(x, dtype=float), 9).tobytes()
+    if resource is not None:
+        data += np.float64(resource).tobytes()
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
