@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from .._internal.exceptions import HypersweepError
-from . import demo, report, storage_cmd, studies, transfer, trials, worker
+from . import bench, demo, report, storage_cmd, studies, transfer, trials, worker
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_parser(sub)
     storage_cmd.add_parser(sub)
     report.add_parser(sub)
+    bench.add_parser(sub)
     return parser
 
 
