@@ -71,15 +71,30 @@ from .study import (
 )
 from .trial import FixedTrial, FrozenTrial, StudyDirection, TrialState, create_trial
 
+_LAZY_MODULES = (
+    "visualization",
+    "importance",
+    "integrations",
+    "integration",
+    "artifacts",
+    "terminator",
+)
+
 
 def __getattr__(name: str) -> object:
-    """``hs.visualization`` and ``hs.importance`` load on first use (plotly and matplotlib
-    load only when a plot is drawn)."""
-    if name in ("visualization", "importance"):
+    """``hs.visualization``, ``hs.importance``, ``hs.integrations`` (``hs.integration``),
+    ``hs.artifacts`` and ``hs.terminator`` load on first use (plotly, matplotlib and the
+    training libraries load only when used)."""
+    if name in _LAZY_MODULES:
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """``dir(hs)`` lists the lazily loaded packages too, as tab completion expects."""
+    return sorted(set(globals()) | set(__all__) | set(_LAZY_MODULES))
 
 
 try:
@@ -107,6 +122,7 @@ __all__ = [
     "TuneResult",
     "UpdateFinishedTrialError",
     "__version__",
+    "artifacts",
     "choice",
     "copy_study",
     "create_study",
@@ -119,6 +135,8 @@ __all__ = [
     "get_all_study_summaries",
     "get_checkpoint",
     "importance",
+    "integration",
+    "integrations",
     "load_study",
     "logging",
     "lograndint",
@@ -133,6 +151,7 @@ __all__ = [
     "search_space",
     "storage",
     "storages",
+    "terminator",
     "tune",
     "uniform",
     "visualization",

@@ -33,6 +33,7 @@ SAMPLERS = {
     "cmaes": "CmaEsSampler",
     "gaussian-es": "GaussianESSampler",
     "grid": "GridSampler",
+    "auto": "AutoSampler",
 }
 SCHEDULERS = {
     "nop": "NopScheduler",
@@ -40,6 +41,7 @@ SCHEDULERS = {
     "sha": "SuccessiveHalvingScheduler",
     "hyperband": "HyperBandScheduler",
     "asha": "ASHAScheduler",
+    "auto": "AutoScheduler",
 }
 
 

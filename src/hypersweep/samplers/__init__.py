@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .auto import AutoSampler
 from .base import Sampler
+from .brute_force import BruteForceSampler
 from .cfo import BlendSearchSampler, CFOSampler
 from .cmaes import CmaEsSampler
+from .compat import BaseSampler
 from .delegating import DelegatingSampler
 from .gaussian_es import GaussianESSampler
 from .grid import GridSampler
@@ -38,7 +41,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AutoSampler",
+    "BaseSampler",
     "BlendSearchSampler",
+    "BruteForceSampler",
     "CFOSampler",
     "CmaEsSampler",
     "DelegatingSampler",

@@ -61,6 +61,9 @@ def process_worker(factory: StudyFactory, config: LoopConfig, index: int) -> Non
     with sigterm_raises():
         core = factory()
         core.optimizing += 1
+        announce = getattr(core.sampler, "set_budget", None)
+        if callable(announce) and config.max_trials is not None:  # the study-wide total
+            announce(n_trials=config.max_trials, n_existing=0)
         quiet = Progress(core.directions, False, None, None)
         budget = Budget(core, config)
         try:
@@ -145,6 +148,7 @@ def run_optimize(
         failures=InitialFailures(max_initial_failures),
         checkpoint_retention=checkpoint_retention,
     )
+    _announce_budget(core, n_trials, timeout, n_jobs)
     progress = Progress(core.directions, show_progress_bar, n_trials, timeout)
     core.stop_flag = False
     core.optimizing += 1
@@ -165,6 +169,17 @@ def run_optimize(
             core.stop_flag = False
         progress.close()
         core.storage.checkpoint()  # SQLite: fold the WAL into the .db (a copy then holds all)
+
+
+def _announce_budget(
+    core: StudyCore, n_trials: int | None, timeout: float | None, n_jobs: int
+) -> None:
+    """Tell a sampler that plans by the budget (``set_budget``, e.g. ``AutoSampler``) what
+    this call will run: ``n_trials`` more after the trials already in the study."""
+    announce = getattr(core.sampler, "set_budget", None)
+    if callable(announce):
+        n_existing = core.storage.get_n_trials(core.study_id) if n_trials is not None else 0
+        announce(n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, n_existing=n_existing)
 
 
 def _run_elsewhere(

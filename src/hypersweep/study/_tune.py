@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._internal.exceptions import TrialPruned
+from .._internal.exceptions import StudyNotFoundError, TrialPruned
 from ..executors import Executor
 from ..samplers import Sampler
-from ..schedulers import Scheduler
+from ..schedulers import NopScheduler, Scheduler
 from ..space import flatten_space, unflatten
-from ..storage import Storage
+from ..storage import Storage, get_storage
 from ..trial import FrozenTrial, TrialState, keys
 from ..trial.lineage import checkpoint_source
 from ._api import create_study
@@ -307,7 +307,7 @@ def tune(
     num_samples: int | None = 10,
     time_budget_s: float | None = None,
     sampler: Sampler | None = None,
-    scheduler: Scheduler | None = None,
+    scheduler: Scheduler | str | None = None,
     storage: Storage | str | None = None,
     study_name: str | None = None,
     points_to_evaluate: Sequence[Mapping[str, Any]] | None = None,
@@ -324,7 +324,9 @@ def tune(
     ``hs.loguniform``, ``hs.randint``, ``hs.choice``, ...) or constants. The trainable
     returns the metric (a float), a dict of metrics, or calls :func:`hypersweep.report`
     along the way (then the last report counts). ``points_to_evaluate`` are configs
-    (flat ``a/b`` keys or nested) to try first.
+    (flat ``a/b`` keys or nested) to try first. Without ``scheduler`` every trial runs to the
+    end (``NopScheduler()``, Ray Tune's FIFO default; ``create_study`` defaults to the median
+    rule instead), unless a study resumed by ``study_name`` stored one.
 
     A failing trainable fails its trial and the run goes on (the first failure is logged
     with its traceback), but when the first ``max_initial_failures`` trials (5 by default)
@@ -354,8 +356,11 @@ def tune(
     metrics, directions = _modes(metric, mode)
     check_retention(checkpoint_retention)
     dists, constants = flatten_space(space)
+    backend = get_storage(storage)
+    if scheduler is None and not _study_exists(backend, study_name):
+        scheduler = NopScheduler()  # Ray Tune's default (FIFO): no early stopping
     study = create_study(
-        storage=storage,
+        storage=backend,
         sampler=sampler,
         scheduler=scheduler,
         study_name=study_name,
@@ -382,6 +387,16 @@ def tune(
         resources=resources,
     )
     return TuneResult(study, metrics[0] if len(metrics) == 1 else metrics, constants)
+
+
+def _study_exists(backend: Storage, study_name: str | None) -> bool:
+    if study_name is None:
+        return False
+    try:
+        backend.get_study_id_from_name(study_name)
+    except StudyNotFoundError:
+        return False
+    return True
 
 
 def _flat_point(point: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
