@@ -275,9 +275,17 @@ def test_a_study_made_by_fit_is_quiet_unless_verbose(caplog):
     assert len([r for r in caplog.records if "finished" in r.getMessage()]) == 2
 
 
+def test_n_iter_is_randomized_search_cvs_name_of_n_trials():
+    search = _search(n_trials=None, n_iter=4).fit(X, Y)
+    assert search.n_trials_ == 4 and len(search.cv_results_["params"]) == 4
+    assert _search(n_trials=9, n_iter=3).fit(X, Y).n_trials_ == 3  # n_iter wins when given
+
+
 def test_bad_settings():
     with pytest.raises(ValueError, match="n_trials or timeout"):
         _search(n_trials=None).fit(X, Y)
+    with pytest.raises(ValueError, match="n_iter must be a positive int"):
+        _search(n_iter=0).fit(X, Y)
     with pytest.raises(TypeError, match="partial_fit"):
         _search(enable_pruning=True).fit(X, Y)
 

@@ -54,7 +54,8 @@ class HypersweepSearchCV(BaseSearchCV):  # type: ignore[misc]
     ``best_*`` attributes and delegated ``predict``/``score``/...) and for Optuna's
     ``OptunaSearchCV`` (``n_trials``, ``timeout``, ``study``, ``enable_pruning``,
     ``max_iter``, ``subsample``, ``callbacks``, ``catch``; ``study_``, ``trials_``,
-    ``best_trial_``, ``trials_dataframe()``).
+    ``best_trial_``, ``trials_dataframe()``). ``n_iter``, RandomizedSearchCV's name of the
+    number of candidates, is accepted too and takes the place of ``n_trials`` when given.
 
     ``param_distributions`` maps parameter names (``"svc__C"`` inside a pipeline) to
     hypersweep distributions (``hs.loguniform(1e-3, 1e3)``, ``hs.choice([...])``,
@@ -115,6 +116,7 @@ class HypersweepSearchCV(BaseSearchCV):  # type: ignore[misc]
         subsample: float | int = 1.0,
         callbacks: Sequence[Callable[[Study, FrozenTrial], None]] | None = None,
         catch: Iterable[type[Exception]] | type[Exception] = (),
+        n_iter: int | None = None,
     ) -> None:
         self.estimator = estimator
         self.param_distributions = param_distributions
@@ -128,6 +130,7 @@ class HypersweepSearchCV(BaseSearchCV):  # type: ignore[misc]
         self.random_state = random_state
         self.error_score = error_score
         self.return_train_score = return_train_score
+        self.n_iter = n_iter
         self.sampler = sampler
         self.scheduler = scheduler
         self.study = study
@@ -181,7 +184,7 @@ class HypersweepSearchCV(BaseSearchCV):  # type: ignore[misc]
         with _quiet_trial_log(self.study is None and not self.verbose):
             study.optimize(
                 objective,
-                n_trials=self.n_trials,
+                n_trials=self._trial_budget(),
                 timeout=self.timeout,
                 callbacks=self.callbacks,
                 catch=() if self.error_score == "raise" else self.catch,
@@ -193,15 +196,19 @@ class HypersweepSearchCV(BaseSearchCV):  # type: ignore[misc]
         self._finish(X, y, routed, scorers, refit_metric, objective)
         return self
 
+    def _trial_budget(self) -> int | None:
+        """``n_iter`` (RandomizedSearchCV's name) when given, else ``n_trials``."""
+        return self.n_trials if self.n_iter is None else self.n_iter
+
     def _check_settings(self) -> None:
-        if self.n_trials is None and self.timeout is None:
+        for name in ("n_trials", "n_iter"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1
+            ):
+                raise ValueError(f"{name} must be a positive int or None, got {value!r}.")
+        if self._trial_budget() is None and self.timeout is None:
             raise ValueError("Give n_trials or timeout, or the search would never end.")
-        if self.n_trials is not None and (
-            isinstance(self.n_trials, bool)
-            or not isinstance(self.n_trials, numbers.Integral)
-            or self.n_trials < 1
-        ):
-            raise ValueError(f"n_trials must be a positive int or None, got {self.n_trials!r}.")
         if self.study is not None and (self.sampler is not None or self.scheduler is not None):
             raise ValueError("Give the sampler and scheduler to the study, not beside study=.")
         if self.study is not None and self.study.direction.name != "MAXIMIZE":
