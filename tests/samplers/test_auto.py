@@ -331,3 +331,23 @@ def test_tune_accepts_scheduler_auto():
         scheduler="auto",
     )
     assert result.best_config["x"] < 0.5
+
+
+def test_sampler_auto_by_name_in_both_api_shapes(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'auto.db'}"
+    study = hs.create_study(sampler="auto", storage=url, study_name="s")
+    assert isinstance(study.sampler, hs.samplers.AutoSampler)
+    study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=3)
+    again = hs.load_study(study_name="s", storage=url)
+    assert isinstance(again.sampler, hs.samplers.AutoSampler)
+    result = hs.tune(
+        lambda config: {"loss": config["x"] ** 2},
+        {"x": hs.uniform(-1, 1)},
+        metric="loss",
+        mode="min",
+        num_samples=3,
+        sampler="auto",
+    )
+    assert len(result.trials) == 3
+    with pytest.raises(ValueError, match="must be 'auto'"):
+        hs.create_study(sampler="tpe")

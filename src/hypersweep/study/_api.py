@@ -7,7 +7,7 @@ from typing import Any
 
 from .._internal.exceptions import DuplicatedStudyError, StudyNotFoundError
 from .._internal.logging import get_logger
-from ..samplers import Sampler, TPESampler
+from ..samplers import AutoSampler, Sampler, TPESampler
 from ..schedulers import AutoScheduler, MedianScheduler, NopScheduler, Scheduler
 from ..storage import Storage, StudyInfo, get_storage
 from ..trial import StudyDirection, keys
@@ -59,6 +59,17 @@ def _scheduler(
     return given
 
 
+def _sampler(sampler: Sampler | str | None) -> Sampler | None:
+    if isinstance(sampler, str):
+        if sampler != "auto":
+            raise ValueError(
+                f"A sampler given by name must be 'auto', got {sampler!r}; pass a Sampler "
+                "object (e.g. hs.samplers.TPESampler(seed=0)) for any other."
+            )
+        return AutoSampler()
+    return sampler
+
+
 def default_scheduler(n_objectives: int) -> Scheduler:
     """The scheduler of a study created without one: the median rule
     (``MedianScheduler()``: 5 startup trials, no warm-up, every step), as Optuna's
@@ -94,7 +105,7 @@ def _existing(
 def create_study(
     *,
     storage: Storage | str | None = None,
-    sampler: Sampler | None = None,
+    sampler: Sampler | str | None = None,
     pruner: Scheduler | str | None = None,
     study_name: str | None = None,
     direction: str | StudyDirection | None = None,
@@ -107,7 +118,8 @@ def create_study(
     ``direction`` is ``"minimize"`` (default) or ``"maximize"``; ``directions`` gives one per
     objective for multi-objective studies. ``pruner`` is an alias of ``scheduler``;
     ``scheduler="auto"`` picks one from what the trials report
-    (:class:`~hypersweep.schedulers.AutoScheduler`).
+    (:class:`~hypersweep.schedulers.AutoScheduler`), ``sampler="auto"`` picks the searching
+    method (:class:`~hypersweep.samplers.AutoSampler`).
 
     >>> import hypersweep as hs
     >>> study = hs.create_study(directions=["minimize", "maximize"])
@@ -115,6 +127,7 @@ def create_study(
     ['MINIMIZE', 'MAXIMIZE']
     """
     dirs = _directions(direction, directions)
+    sampler = _sampler(sampler)
     backend = get_storage(storage)
     given_scheduler = _scheduler(scheduler, pruner)
     check_roles(sampler, given_scheduler)  # a TypeError before anything is stored
@@ -143,7 +156,7 @@ def load_study(
     *,
     study_name: str | None,
     storage: Storage | str,
-    sampler: Sampler | None = None,
+    sampler: Sampler | str | None = None,
     pruner: Scheduler | str | None = None,
     scheduler: Scheduler | str | None = None,
 ) -> Study:
@@ -164,7 +177,7 @@ def load_study(
         raise StudyNotFoundError(
             f"No study named {study_name!r} in this storage (it has {known[:10]})."
         ) from None
-    return _existing(study_name, backend, sampler, _scheduler(scheduler, pruner))
+    return _existing(study_name, backend, _sampler(sampler), _scheduler(scheduler, pruner))
 
 
 def delete_study(*, study_name: str, storage: Storage | str) -> None:

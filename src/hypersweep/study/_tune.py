@@ -306,7 +306,7 @@ def tune(
     mode: str | Sequence[str] = "min",
     num_samples: int | None = 10,
     time_budget_s: float | None = None,
-    sampler: Sampler | None = None,
+    sampler: Sampler | str | None = None,
     scheduler: Scheduler | str | None = None,
     storage: Storage | str | None = None,
     study_name: str | None = None,
