@@ -29,7 +29,7 @@ $(DEMO_STAMP): pyproject.toml
 demo: $(DEMO_STAMP)
 	$(BIN)/hypersweep demo
 
-# Published comparisons rerun (docs/reproductions.md); REPRO_ARGS=--quick for a smoke test.
+# Published comparisons rerun (docs/reproduction.md); REPRO_ARGS=--quick for a smoke test.
 $(REPRO_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
