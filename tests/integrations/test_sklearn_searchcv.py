@@ -279,6 +279,7 @@ def test_n_iter_is_randomized_search_cvs_name_of_n_trials():
     search = _search(n_trials=None, n_iter=4).fit(X, Y)
     assert search.n_trials_ == 4 and len(search.cv_results_["params"]) == 4
     assert _search(n_trials=9, n_iter=3).fit(X, Y).n_trials_ == 3  # n_iter wins when given
+    assert search.n_iter_ == 4
 
 
 def test_bad_settings():
@@ -288,12 +289,6 @@ def test_bad_settings():
         _search(n_iter=0).fit(X, Y)
     with pytest.raises(TypeError, match="partial_fit"):
         _search(enable_pruning=True).fit(X, Y)
-
-
-# check_non_transformer_estimators_n_iter expects n_iter_ from any estimator with a
-# max_iter parameter (an iterative solver); here max_iter is the partial_fit budget of
-# pruning (Optuna's name), not a solver's iteration count.
-_XFAIL = {"check_non_transformer_estimators_n_iter": "max_iter is the pruning budget"}
 
 
 @parametrize_with_checks(
@@ -306,7 +301,6 @@ _XFAIL = {"check_non_transformer_estimators_n_iter": "max_iter is the pruning bu
             random_state=0,
         ),
     ],
-    expected_failed_checks=lambda est: _XFAIL,
 )
 def test_estimator_checks(estimator, check):
     with warnings.catch_warnings():

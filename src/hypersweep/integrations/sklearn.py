@@ -55,7 +55,8 @@ class HypersweepSearchCV(BaseSearchCV):  # type: ignore[misc]
     ``OptunaSearchCV`` (``n_trials``, ``timeout``, ``study``, ``enable_pruning``,
     ``max_iter``, ``subsample``, ``callbacks``, ``catch``; ``study_``, ``trials_``,
     ``best_trial_``, ``trials_dataframe()``). ``n_iter``, RandomizedSearchCV's name of the
-    number of candidates, is accepted too and takes the place of ``n_trials`` when given.
+    number of candidates, is accepted too and takes the place of ``n_trials`` when given;
+    ``n_iter_`` (as ``n_trials_``) is the number of candidates tried.
 
     ``param_distributions`` maps parameter names (``"svc__C"`` inside a pipeline) to
     hypersweep distributions (``hs.loguniform(1e-3, 1e3)``, ``hs.choice([...])``,
@@ -192,6 +193,7 @@ class HypersweepSearchCV(BaseSearchCV):  # type: ignore[misc]
         self.study_ = study
         self.trials_ = study.trials
         self.n_trials_ = len(self.trials_)
+        self.n_iter_ = self.n_trials_  # candidates tried: what ``n_iter`` asks for
         self.user_attrs_ = study.user_attrs
         self._finish(X, y, routed, scorers, refit_metric, objective)
         return self
