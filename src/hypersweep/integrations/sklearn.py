@@ -37,7 +37,7 @@ from ..samplers import Sampler, TPESampler  # noqa: E402
 from ..schedulers import MedianScheduler, Scheduler  # noqa: E402
 from ..space import CategoricalDistribution, Distribution, FloatDistribution  # noqa: E402
 from ..study import Study, Trial, create_study  # noqa: E402
-from ..trial import FrozenTrial  # noqa: E402
+from ..trial import FrozenTrial, keys  # noqa: E402
 from ._sklearn_folds import FoldData, fit_and_score_folds, partial_fit_folds  # noqa: E402
 from ._sklearn_space import SearchSpaceAdapter  # noqa: E402
 
@@ -417,6 +417,10 @@ class _Objective:
         trial.set_user_attr("std_test_score", float(np.std(scores)))
         for index, score in enumerate(scores):
             trial.set_user_attr(f"split{index}_test_score", float(score))
+        if len(scores) > 1 and np.all(np.isfinite(scores)):
+            # what hs.terminator.report_cross_validation_scores stores: TerminatorCallback()
+            # then works with the search's study, as with Optuna's OptunaSearchCV
+            trial.set_system_attr(keys.CV_SCORES, [float(s) for s in scores])
         return float(np.mean(scores))  # NaN (error_score=nan) fails the trial
 
     def _primary(self, scores: Any) -> float:

@@ -17,6 +17,7 @@ from .compat import BaseSampler
 from .delegating import DelegatingSampler
 from .gaussian_es import GaussianESSampler
 from .grid import GridSampler
+from .nsga2 import NSGAIISampler
 from .partial_fixed import PartialFixedSampler
 from .qmc import QMCSampler
 from .random import RandomSampler
@@ -51,6 +52,7 @@ __all__ = [
     "GPSampler",
     "GaussianESSampler",
     "GridSampler",
+    "NSGAIISampler",
     "PartialFixedSampler",
     "QMCSampler",
     "RandomFractionSampler",

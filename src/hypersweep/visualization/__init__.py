@@ -33,6 +33,7 @@ from ._plotly import (
     plot_rank,
     plot_rungs,
     plot_slice,
+    plot_terminator_improvement,
     plot_timeline,
 )
 
@@ -64,5 +65,6 @@ __all__ = [
     "plot_rank",
     "plot_rungs",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ...importance import BaseImportanceEvaluator
 from ...study import Study
+from ...terminator import BaseErrorEvaluator, BaseImprovementEvaluator
 from .. import data as d
 from ..data._common import DEFAULT_TARGET_NAME, Target
 from ..data.pareto import Constraints, Targets
@@ -21,6 +22,7 @@ from .basic import (
 from .lineage import render_learning_curves, render_lineage_tree, render_rungs
 from .multi import render_hypervolume_history, render_pareto_front
 from .params import render_contour, render_parallel_coordinate, render_rank, render_slice
+from .terminator import render_terminator_improvement
 
 
 def plot_optimization_history(
@@ -142,6 +144,22 @@ def plot_pareto_front(
 def plot_hypervolume_history(study: Study, reference_point: Sequence[float]) -> Figure:
     """The hypervolume of the front so far, after each completed trial."""
     return render_hypervolume_history(d.hypervolume_history_data(study, reference_point))
+
+
+def plot_terminator_improvement(
+    study: Study,
+    plot_error: bool = False,
+    improvement_evaluator: BaseImprovementEvaluator | None = None,
+    error_evaluator: BaseErrorEvaluator | None = None,
+    min_n_trials: int = 20,
+) -> Figure:
+    """The improvement left after each trial as the terminator sees it, and the
+    objective's error with ``plot_error=True`` (Optuna's ``plot_terminator_improvement``)."""
+    return render_terminator_improvement(
+        d.terminator_improvement_data(
+            study, plot_error, improvement_evaluator, error_evaluator, min_n_trials
+        )
+    )
 
 
 def plot_rungs(study: Study, milestones: Sequence[int] | None = None) -> Figure:

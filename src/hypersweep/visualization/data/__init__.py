@@ -49,6 +49,7 @@ from .pareto import (
     pareto_front_data,
 )
 from .proposers import ProposersData, proposers_data, trial_proposers
+from .terminator import TerminatorImprovementData, terminator_improvement_data
 from .timeline import TimelineData, timeline_data
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "RungsData",
     "SliceData",
     "SliceParam",
+    "TerminatorImprovementData",
     "TimelineData",
     "contour_data",
     "edf_data",
@@ -92,6 +94,7 @@ __all__ = [
     "rank_data",
     "rungs_data",
     "slice_data",
+    "terminator_improvement_data",
     "timeline_data",
     "trial_proposers",
 ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from ...importance import BaseImportanceEvaluator
 from ...study import Study
+from ...terminator import BaseErrorEvaluator, BaseImprovementEvaluator
 from .. import data as d
 from ..data._common import DEFAULT_TARGET_NAME, Target
 from ..data.pareto import Constraints, Targets
@@ -153,6 +154,21 @@ def plot_hypervolume_history(study: Study, reference_point: Sequence[float]) -> 
     return _basic.render_hypervolume_history(d.hypervolume_history_data(study, reference_point))
 
 
+def plot_terminator_improvement(
+    study: Study,
+    plot_error: bool = False,
+    improvement_evaluator: BaseImprovementEvaluator | None = None,
+    error_evaluator: BaseErrorEvaluator | None = None,
+    min_n_trials: int = 20,
+) -> Any:
+    """See :func:`hypersweep.visualization.plot_terminator_improvement`."""
+    return _basic.render_terminator_improvement(
+        d.terminator_improvement_data(
+            study, plot_error, improvement_evaluator, error_evaluator, min_n_trials
+        )
+    )
+
+
 def plot_rungs(study: Study, milestones: Sequence[int] | None = None) -> Any:
     """See :func:`hypersweep.visualization.plot_rungs`."""
     return _lineage.render_rungs(d.rungs_data(study, milestones))
@@ -184,6 +200,7 @@ __all__ = [
     "plot_rank",
     "plot_rungs",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]
 

@@ -15,6 +15,7 @@ from ..data import (
     ParamImportancesData,
     ParetoFrontData,
     ProposersData,
+    TerminatorImprovementData,
     TimelineData,
 )
 from ._base import LINE_LIMIT, Axes, new_axes, plt
@@ -158,6 +159,19 @@ def render_pareto_front(data: ParetoFrontData) -> Axes:
 def render_hypervolume_history(data: HypervolumeHistoryData) -> Axes:
     ax = new_axes("Hypervolume History Plot", "Trial", "Hypervolume")
     ax.plot(data.numbers, data.values, marker="." if data.numbers.size < 1000 else None)
+    return ax
+
+
+def render_terminator_improvement(data: TerminatorImprovementData) -> Axes:
+    ax = new_axes("Terminator Improvement Plot", "Trial", "Terminator Improvement")
+    early = data.numbers < data.min_n_trials
+    ax.plot(data.numbers[early], data.improvements[early], marker=".", color="C0", alpha=0.4)
+    ax.plot(
+        data.numbers[~early], data.improvements[~early], marker=".", color="C0", label="Improvement"
+    )
+    if data.errors is not None:
+        ax.plot(data.numbers, data.errors, marker=".", color="C3", label="Error")
+    ax.legend()
     return ax
 
 

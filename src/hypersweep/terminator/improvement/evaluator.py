@@ -1,0 +1,11 @@
+"""``optuna.terminator.improvement.evaluator`` path: the improvement evaluators."""
+
+from __future__ import annotations
+
+from .._improvement import (
+    BaseImprovementEvaluator,
+    BestValueStagnationEvaluator,
+    RegretBoundEvaluator,
+)
+
+__all__ = ["BaseImprovementEvaluator", "BestValueStagnationEvaluator", "RegretBoundEvaluator"]
