@@ -1,5 +1,6 @@
 """Layer 4: the study — the only package that composes all five roles."""
 
+from ..storage import StudyInfo
 from ..trial import StudyDirection
 from . import presets
 from ._api import (
@@ -15,11 +16,15 @@ from ._tune import TuneResult, get_checkpoint, report, tune
 from .callbacks import MaxTrialsCallback, RetryFailedTrialCallback
 from .study import Study
 
+#: Optuna's name of the summary ``get_all_study_summaries`` lists.
+StudySummary = StudyInfo
+
 __all__ = [
     "MaxTrialsCallback",
     "RetryFailedTrialCallback",
     "Study",
     "StudyDirection",
+    "StudySummary",
     "Trial",
     "TuneResult",
     "copy_study",

@@ -1,0 +1,68 @@
+"""Optuna's older and smaller names: journal storage aliases, fail_stale_trials,
+StudySummary, the version module; each used as Optuna's documentation shows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import hypersweep as hs
+
+
+def test_journal_file_storage_alias_runs_a_study(tmp_path: Path) -> None:
+    storage = hs.storages.JournalStorage(
+        hs.storages.JournalFileStorage(str(tmp_path / "journal.log"))
+    )
+    study = hs.create_study(storage=storage, study_name="j")
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    again = hs.load_study(
+        study_name="j",
+        storage=hs.storages.JournalStorage(
+            hs.storages.JournalFileBackend(str(tmp_path / "journal.log"))
+        ),
+    )
+    assert len(again.trials) == 3
+    assert hs.storages.JournalRedisStorage is hs.storages.JournalRedisBackend
+    assert {"JournalFileStorage", "fail_stale_trials"} <= set(dir(hs.storages))
+
+
+def test_fail_stale_trials_fails_a_trial_whose_worker_died(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    worker = (
+        "import os, hypersweep as hs\n"
+        f"st = hs.storages.RDBStorage({url!r}, heartbeat_interval=1, grace_period=2)\n"
+        "hs.create_study(storage=st, study_name='s').ask()\n"
+        "os._exit(0)  # killed while its trial runs: no more heartbeats\n"
+    )
+    subprocess.run([sys.executable, "-c", worker], check=True, timeout=120)
+    failed: list[int] = []
+    storage = hs.storages.RDBStorage(
+        url,
+        heartbeat_interval=1,
+        grace_period=2,
+        failed_trial_callback=lambda study, trial: failed.append(trial.number),
+    )
+    study = hs.load_study(study_name="s", storage=storage)
+    time.sleep(2.5)
+    hs.storages.fail_stale_trials(study)
+    assert failed == [0]
+    assert study.trials[0].state == hs.TrialState.FAIL
+
+
+def test_study_summary_and_version() -> None:
+    storage = hs.storages.InMemoryStorage()
+    hs.create_study(storage=storage, study_name="a")
+    (summary,) = hs.get_all_study_summaries(storage)
+    assert isinstance(summary, hs.study.StudySummary) and summary.study_name == "a"
+    import hypersweep.version
+
+    assert hypersweep.version.__version__ == hs.__version__
+
+
+def test_unknown_storages_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="NoSuchStorage"):
+        _ = hs.storages.NoSuchStorage  # type: ignore[attr-defined]
