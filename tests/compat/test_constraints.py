@@ -141,3 +141,41 @@ def test_same_feasible_best_rule_as_optuna() -> None:
         study.optimize(_objective, n_trials=len(points))
         bests.append((study.best_trial.number, study.best_trial.params))
     assert bests[0] == bests[1]
+
+
+@lib_param
+def test_set_constraint_in_the_objective_keeps_best_trial_feasible(
+    lib: types.ModuleType,
+) -> None:
+    if not hasattr(lib.Trial, "set_constraint"):
+        pytest.skip("this Optuna predates Trial.set_constraint")
+
+    def objective(trial):  # type: ignore[no-untyped-def]
+        x = trial.suggest_float("x", -2.0, 2.0)
+        trial.set_constraint("x_at_least_one", 1.0 - x)
+        trial.set_constraint("below_two", x - 1.8)
+        return x * x
+
+    study = lib.create_study(sampler=lib.samplers.RandomSampler(seed=0))
+    study.optimize(objective, n_trials=40)
+    best = study.best_trial
+    assert 1.0 <= best.params["x"] <= 1.8
+    assert best.constraints == {
+        "x_at_least_one": 1.0 - best.params["x"],
+        "below_two": best.params["x"] - 1.8,
+    }
+    feasible = [t for t in study.trials if all(v <= 0 for v in t.constraints.values())]
+    assert best.value == min(t.value for t in feasible)
+
+
+def test_set_constraint_bad_input_and_second_value() -> None:
+    study = hs.create_study()
+    trial = study.ask()
+    with pytest.raises(TypeError, match="must be a float"):
+        trial.set_constraint("c", "big")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="NaN"):
+        trial.set_constraint("c", float("nan"))
+    trial.set_constraint("c", -1.0)
+    with pytest.warns(UserWarning, match="already set"):
+        trial.set_constraint("c", 5.0)
+    assert trial.constraints == {"c": -1.0}

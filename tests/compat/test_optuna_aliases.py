@@ -66,3 +66,28 @@ def test_study_summary_and_version() -> None:
 def test_unknown_storages_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="NoSuchStorage"):
         _ = hs.storages.NoSuchStorage  # type: ignore[attr-defined]
+
+
+@pytest.mark.filterwarnings("error::UserWarning")
+def test_tpe_hyperopt_parameters_run_on_sqlite(tmp_path: Path) -> None:
+    params = hs.samplers.TPESampler.hyperopt_parameters()
+    optuna = pytest.importorskip("optuna")
+    assert set(params) == set(optuna.samplers.TPESampler.hyperopt_parameters())
+    sampler = hs.samplers.TPESampler(**params, seed=0)
+    study = hs.create_study(sampler=sampler, storage=f"sqlite:///{tmp_path / 't.db'}")
+    study.optimize(lambda t: (t.suggest_float("x", -3, 3) - 1) ** 2, n_trials=30)
+    assert study.best_value < 0.5  # 20 random trials, then TPE with hyperopt's gamma
+
+
+def test_tpe_weights_and_optuna_only_switches() -> None:
+    def bad_weights(n: int) -> list[float]:
+        return [-1.0] * n
+
+    study = hs.create_study(sampler=hs.samplers.TPESampler(weights=bad_weights, n_startup_trials=2))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    with pytest.raises(ValueError, match="non-negative"):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1, catch=())
+    with pytest.raises(TypeError, match="weights must be a function"):
+        hs.samplers.TPESampler(weights=3)  # type: ignore[arg-type]
+    with pytest.warns(UserWarning, match=r"consider_endpoints=True\) has no effect"):
+        hs.samplers.TPESampler(consider_endpoints=True)

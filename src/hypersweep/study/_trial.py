@@ -20,6 +20,7 @@ from ..space import (
     IntDistribution,
 )
 from ..trial import FrozenTrial, History, TrialState, keys
+from ..trial.constraints import constraint_dict
 from ..trial.lineage import checkpoint_source
 from ._checkpoints import encode_checkpoint, load_stored_checkpoint, store_checkpoint
 from ._values import convert_report
@@ -288,6 +289,33 @@ class Trial:
         _check_json(key, value)
         self._core.storage.set_trial_system_attr(self._trial_id, key, value)
         self._system_attrs[key] = value
+
+    def set_constraint(self, key: str, value: float) -> None:
+        """Record a constraint value named ``key`` (feasible when every value is ``<= 0``):
+        ``Study.best_trial`` then keeps to feasible trials, as with ``constraints_func``.
+        A second value for the same ``key`` is ignored with a warning (as Optuna)."""
+        if not isinstance(key, str):
+            raise TypeError(f"A constraint's key must be a str, got {key!r}.")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"A constraint's value must be a float, got {value!r}.") from None
+        if number != number:
+            raise ValueError(f"The constraint {key!r} is NaN; give a float (<= 0: satisfied).")
+        attr = f"{keys.CONSTRAINTS}:{key}"
+        if attr in self._system_attrs:
+            warnings.warn(
+                f"The constraint {key!r} is already set; the new value is ignored.",
+                UserWarning,
+                stacklevel=2,
+            )
+            return
+        self.set_system_attr(attr, number)
+
+    @property
+    def constraints(self) -> dict[str, float]:
+        """The constraint values set so far, by name."""
+        return constraint_dict(self._system_attrs)
 
     @property
     def params(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ values. Samplers rank trials with :func:`violation`; ``Study.best_trial`` and
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Real
 from typing import Any
 
@@ -26,10 +26,26 @@ from .frozen import FrozenTrial
 ConstraintsFunc = Callable[[FrozenTrial], Sequence[float]]
 
 
+def constraint_dict(system_attrs: Mapping[str, Any]) -> dict[str, float]:
+    """The constraint values in ``system_attrs`` by name, as Optuna reads them: the list
+    ``constraints_func`` stores (named ``"0"``, ``"1"``, ...) and the values
+    ``Trial.set_constraint(key, value)`` stores under ``"constraints:<key>"``.
+
+    >>> constraint_dict({keys.CONSTRAINTS: [0.5], keys.CONSTRAINTS + ":memory": -1.0})
+    {'0': 0.5, 'memory': -1.0}
+    """
+    out = {str(i): float(v) for i, v in enumerate(system_attrs.get(keys.CONSTRAINTS) or ())}
+    prefix = keys.CONSTRAINTS + ":"
+    for key, value in system_attrs.items():
+        if key.startswith(prefix):
+            out[key[len(prefix) :]] = float(value)
+    return out
+
+
 def constraints_of(trial: FrozenTrial) -> list[float] | None:
     """The trial's stored constraint values (``None`` when it has none)."""
-    raw = trial.system_attrs.get(keys.CONSTRAINTS)
-    return None if raw is None else [float(v) for v in raw]
+    values = constraint_dict(trial.system_attrs)
+    return list(values.values()) if values else None
 
 
 def violation(trial: FrozenTrial) -> float:
@@ -48,7 +64,7 @@ def is_feasible(trial: FrozenTrial) -> bool:
 
 def is_constrained(trials: Sequence[FrozenTrial]) -> bool:
     """Whether any trial has constraint values (the study is a constrained one)."""
-    return any(keys.CONSTRAINTS in t.system_attrs for t in trials)
+    return any(constraint_dict(t.system_attrs) for t in trials)
 
 
 def feasible_only(trials: Sequence[FrozenTrial]) -> list[FrozenTrial]:

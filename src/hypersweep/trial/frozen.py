@@ -102,6 +102,14 @@ class FrozenTrial:
         return self.datetime_complete - self.datetime_start
 
     @property
+    def constraints(self) -> dict[str, float]:
+        """The trial's constraint values by name (feasible when all are ``<= 0``): those of
+        ``constraints_func`` (``"0"``, ``"1"``, ...) and of ``Trial.set_constraint``."""
+        from .constraints import constraint_dict
+
+        return constraint_dict(self.system_attrs)
+
+    @property
     def last_step(self) -> int | None:
         """The largest step reported, or ``None`` when nothing was reported."""
         return max(self.intermediate_values) if self.intermediate_values else None

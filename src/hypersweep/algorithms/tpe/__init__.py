@@ -15,6 +15,7 @@ from .tpe import (
     default_gamma,
     default_gamma_multiobjective,
     default_weights,
+    hyperopt_default_gamma,
     split_good,
 )
 
@@ -26,6 +27,7 @@ __all__ = [
     "default_gamma",
     "default_gamma_multiobjective",
     "default_weights",
+    "hyperopt_default_gamma",
     "hypervolume",
     "neighbour_bandwidths",
     "split_good",

@@ -54,6 +54,15 @@ def default_gamma(n: int) -> int:
     return min(math.ceil(0.1 * n), 25)
 
 
+def hyperopt_default_gamma(n: int) -> int:
+    """Hyperopt's size of the good group: ``ceil(0.25 * sqrt(n))``, at most 25.
+
+    >>> [hyperopt_default_gamma(n) for n in (1, 16, 100, 100_000)]
+    [1, 1, 3, 25]
+    """
+    return min(math.ceil(0.25 * math.sqrt(n)), 25)
+
+
 def default_gamma_multiobjective(n: int) -> int:
     """Size of the good group with several objectives: 10 % (rounded up), no cap."""
     return math.ceil(0.1 * n)

@@ -17,6 +17,7 @@ from ...algorithms.tpe import (
     default_gamma,
     default_gamma_multiobjective,
     default_weights,
+    hyperopt_default_gamma,
 )
 from ...space import (
     CategoricalDistribution,
@@ -112,8 +113,15 @@ class TPESampler(Sampler):
         observations: Observations | None = None,
         warn_independent_sampling: bool = True,
         constraints_func: ConstraintsFunc | None = None,
+        weights: Callable[[int], Any] | None = None,
+        consider_prior: bool | None = None,
+        consider_magic_clip: bool | None = None,
+        consider_endpoints: bool | None = None,
     ) -> None:
         super().__init__(seed)
+        _check_optuna_only_flags(consider_prior, consider_magic_clip, consider_endpoints)
+        if weights is not None and not callable(weights):
+            raise TypeError("weights must be a function n -> n weights (oldest first), or None.")
         # Any bad number is a ValueError here, a wrong type included (as it always was).
         n_startup_trials = check_int(
             "n_startup_trials", n_startup_trials, minimum=0, type_error=ValueError
@@ -142,6 +150,10 @@ class TPESampler(Sampler):
         self.observations = observations
         self.warn_independent_sampling = bool(warn_independent_sampling)
         self.constraints_func = check_constraints_func(constraints_func)
+        self.weights = weights
+        self.consider_prior = consider_prior
+        self.consider_magic_clip = consider_magic_clip
+        self.consider_endpoints = consider_endpoints
         self._lock = threading.RLock()
         self._caches: OrderedDict[tuple[Any, ...], StudyCache] = OrderedDict()
         self._planned: dict[tuple[tuple[Any, ...], int], tuple[SearchSpace, dict[str, Any]]] = {}
@@ -149,6 +161,25 @@ class TPESampler(Sampler):
         self._warned: set[str] = set()
 
     # -- the observation set of one trial -----------------------------------------------------
+    @staticmethod
+    def hyperopt_parameters() -> dict[str, Any]:
+        """Hyperopt's settings, as Optuna's ``TPESampler.hyperopt_parameters()``:
+        ``TPESampler(**TPESampler.hyperopt_parameters())``.
+
+        >>> sorted(TPESampler.hyperopt_parameters())[:3]
+        ['consider_endpoints', 'consider_magic_clip', 'consider_prior']
+        """
+        return {
+            "consider_prior": True,
+            "prior_weight": 1.0,
+            "consider_magic_clip": True,
+            "consider_endpoints": False,
+            "n_startup_trials": 20,
+            "n_ei_candidates": 24,
+            "gamma": hyperopt_default_gamma,
+            "weights": default_weights,
+        }
+
     def _cache(self, history: History) -> StudyCache:
         trials = history.trials
         key = study_key(trials)
@@ -220,13 +251,16 @@ class TPESampler(Sampler):
         present = ~np.isnan(coords).any(axis=1)
         good_x = coords[present & obs.good]
         bad_x = coords[present & ~obs.good]
-        bad_w = default_weights(len(bad_x))
+        weigh = self.weights or default_weights
+        bad_w = _checked_weights(weigh, len(bad_x))
         if obs.pending_params:
             pend = encode_params(obs.pending_params, obs.pending_dists, names, ref)
             pend = pend[~np.isnan(pend).any(axis=1)]
             bad_x = np.vstack([bad_x, pend])
             bad_w = np.append(bad_w, np.ones(len(pend)))
-        good_w = np.ones(len(good_x)) if obs.multi_objective else default_weights(len(good_x))
+        good_w = (
+            np.ones(len(good_x)) if obs.multi_objective else _checked_weights(weigh, len(good_x))
+        )
         dims = [dimension(ref[name]) for name in names]
         model = TPEModel(
             good_x,
@@ -360,3 +394,30 @@ class TPESampler(Sampler):
             f"TPESampler(seed={self.seed}, n_startup_trials={self.n_startup_trials}, "
             f"multivariate={self.multivariate}, group={self.group})"
         )
+
+
+def _checked_weights(weigh: Callable[[int], Any], n: int) -> Any:
+    """``weigh(n)``: ``n`` finite, non-negative weights (a clear error otherwise)."""
+    w = np.asarray(weigh(n), dtype=float).reshape(-1)
+    if w.shape != (n,) or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError(
+            f"weights({n}) must return {n} finite, non-negative numbers, got {w.tolist()!r}."
+        )
+    return w
+
+
+#: Optuna's Parzen-estimator switches and what hypersweep's TPE always does: a prior kernel,
+#: clipped bandwidths, no widened end points.
+_FIXED_FLAGS = {"consider_prior": True, "consider_magic_clip": True, "consider_endpoints": False}
+
+
+def _check_optuna_only_flags(*given: bool | None) -> None:
+    """Accept Optuna's deprecated switches; warn when one asks for another behaviour."""
+    for (name, ours), value in zip(_FIXED_FLAGS.items(), given, strict=True):
+        if value is not None and bool(value) != ours:
+            warnings.warn(
+                f"TPESampler({name}={value!r}) has no effect: hypersweep's TPE always runs "
+                f"with {name}={ours} (Optuna deprecates the switch too).",
+                UserWarning,
+                stacklevel=3,
+            )
