@@ -6,11 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
 
 import hypersweep as hs
+
+from .test_define_by_run import lib_param
 
 
 def test_journal_file_storage_alias_runs_a_study(tmp_path: Path) -> None:
@@ -91,3 +94,21 @@ def test_tpe_weights_and_optuna_only_switches() -> None:
         hs.samplers.TPESampler(weights=3)  # type: ignore[arg-type]
     with pytest.warns(UserWarning, match=r"consider_endpoints=True\) has no effect"):
         hs.samplers.TPESampler(consider_endpoints=True)
+
+
+@lib_param
+def test_metric_names_label_the_dataframe(lib: types.ModuleType) -> None:
+    pytest.importorskip("pandas")
+    study = lib.create_study(directions=["minimize", "maximize"])
+    study.set_metric_names(["loss", "accuracy"])
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 0.5), n_trials=2)
+    assert study.metric_names == ["loss", "accuracy"]
+    columns = list(study.trials_dataframe().columns)
+    assert "values_loss" in columns and "values_accuracy" in columns
+    single = lib.create_study()
+    assert single.metric_names is None
+    single.set_metric_names(["error"])
+    single.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    assert "value_error" in list(single.trials_dataframe().columns)
+    with pytest.raises(ValueError):
+        single.set_metric_names(["a", "b"])

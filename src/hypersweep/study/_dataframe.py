@@ -29,6 +29,9 @@ def trials_dataframe(study: Study, attrs: Sequence[str], multi_index: bool) -> p
     """
     pd = import_optional("pandas", "pandas", "Study.trials_dataframe()")
     multi = len(study.directions) > 1
+    names = study.metric_names
+    labels = names if names is not None else [str(i) for i in range(len(study.directions))]
+    single_label = names[0] if names is not None else ""
     rows: list[dict[tuple[str, str], Any]] = []
     keys: dict[str, set[Any]] = {attr: set() for attr in attrs if attr in _DICT_ATTRS}
     for t in study.trials:
@@ -44,10 +47,10 @@ def trials_dataframe(study: Study, attrs: Sequence[str], multi_index: bool) -> p
                     row[(attr, str(key))] = value
             elif attr in ("value", "values"):
                 if multi or attr == "values":
-                    for i in range(len(study.directions)):
-                        row[("values", str(i))] = t.values[i] if t.values else None
+                    for i, label in enumerate(labels):
+                        row[("values", label)] = t.values[i] if t.values else None
                 else:
-                    row[("value", "")] = t.values[0] if t.values else None
+                    row[("value", single_label)] = t.values[0] if t.values else None
             elif attr == "state":
                 row[("state", "")] = t.state.name
             else:
@@ -58,7 +61,9 @@ def trials_dataframe(study: Study, attrs: Sequence[str], multi_index: bool) -> p
         if attr in _DICT_ATTRS:
             columns.extend((attr, str(key)) for key in sorted(keys[attr]))
         elif attr in ("value", "values") and (multi or attr == "values"):
-            columns.extend(("values", str(i)) for i in range(len(study.directions)))
+            columns.extend(("values", label) for label in labels)
+        elif attr == "value":
+            columns.append(("value", single_label))
         else:
             columns.append((attr, ""))
     columns = list(dict.fromkeys(columns))  # "value" and "values" both give values_i

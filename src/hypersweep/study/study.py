@@ -26,6 +26,9 @@ from ._promotions import resume_promoted
 from ._spec import SPEC_ATTR
 from ._trial import Trial
 
+#: The study system attribute that holds :meth:`Study.set_metric_names` (Optuna's key).
+METRIC_NAMES_ATTR = "study:metric_names"
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -198,6 +201,34 @@ class Study:
     def set_system_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serialisable value for the library's own use."""
         self._core.storage.set_study_system_attr(self._core.study_id, key, value)
+
+    @property
+    def metric_names(self) -> list[str] | None:
+        """The objectives' names set by :meth:`set_metric_names` (``None`` until set)."""
+        names = self._core.storage.get_study_system_attrs(self._core.study_id).get(
+            METRIC_NAMES_ATTR
+        )
+        return None if names is None else list(names)
+
+    def set_metric_names(self, metric_names: Sequence[str]) -> None:
+        """Name the objectives (one name per direction): ``trials_dataframe`` labels the
+        value columns with them (``values_accuracy``), as Optuna.
+
+        >>> import hypersweep as hs
+        >>> study = hs.create_study(directions=["minimize", "maximize"])
+        >>> study.set_metric_names(["loss", "accuracy"])
+        >>> study.metric_names
+        ['loss', 'accuracy']
+        """
+        names = list(metric_names) if not isinstance(metric_names, str) else None
+        if names is None or not all(isinstance(n, str) for n in names):
+            raise TypeError(f"metric_names must be a list of str, got {metric_names!r}.")
+        if len(names) != len(self.directions):
+            raise ValueError(
+                f"The study has {len(self.directions)} objective(s) but {len(names)} metric "
+                f"names were given: {names!r}."
+            )
+        self._core.storage.set_study_system_attr(self._core.study_id, METRIC_NAMES_ATTR, names)
 
     # -- ask and tell ------------------------------------------------------------------------
     def ask(self, fixed_distributions: Mapping[str, Distribution] | None = None) -> Trial:
