@@ -7,6 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 DEMO_STAMP := $(VENV)/.installed-demo
 INTEGRATIONS_STAMP := $(VENV)/.installed-integrations
 REPRO_STAMP := $(VENV)/.installed-repro
+GAN_STAMP := $(VENV)/.installed-gan
 PYTEST_ARGS ?=
 
 .PHONY: integrations install demo test test-all lint bench browser examples clean repro
@@ -36,8 +37,17 @@ $(REPRO_STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[repro]'
 	touch $(REPRO_STAMP)
 
-repro: $(REPRO_STAMP)
+# The DCGAN comparison needs torch (the `gan` extra), installed as for the integrations: the
+# CPU build first, pinned. REPRO_ARGS=--quick runs both commands at their smoke-test size;
+# without it the GAN run takes ~20 min on 2 cores (docs/reproduction.md).
+$(GAN_STAMP): $(REPRO_STAMP)
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[gan]'
+	touch $(GAN_STAMP)
+
+repro: $(REPRO_STAMP) $(GAN_STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/hypersweep bench yang-shami $(REPRO_ARGS)
+	OMP_NUM_THREADS=1 $(BIN)/hypersweep bench gan $(REPRO_ARGS)
 
 # The training libraries and trackers of tests/integrations (docs/integrations.md). torch's CPU
 # build goes first, pinned: a torch range would pull a CUDA build of several GB.
