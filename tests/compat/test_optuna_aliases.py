@@ -112,3 +112,15 @@ def test_metric_names_label_the_dataframe(lib: types.ModuleType) -> None:
     assert "value_error" in list(single.trials_dataframe().columns)
     with pytest.raises(ValueError):
         single.set_metric_names(["a", "b"])
+
+
+@lib_param
+def test_base_trial_covers_every_trial_kind(lib: types.ModuleType) -> None:
+    def objective(trial: lib.trial.BaseTrial) -> float:  # type: ignore[name-defined]
+        assert isinstance(trial, lib.trial.BaseTrial)
+        return float(trial.suggest_float("x", -1, 1) ** 2)
+
+    study = lib.create_study()
+    study.optimize(objective, n_trials=2)
+    assert objective(lib.trial.FixedTrial({"x": 0.5})) == 0.25
+    assert isinstance(study.best_trial, lib.trial.BaseTrial)

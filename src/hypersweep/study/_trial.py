@@ -19,7 +19,7 @@ from ..space import (
     FloatDistribution,
     IntDistribution,
 )
-from ..trial import FrozenTrial, History, TrialState, keys
+from ..trial import BaseTrial, FrozenTrial, History, TrialState, keys
 from ..trial.constraints import constraint_dict
 from ..trial.lineage import checkpoint_source
 from ._checkpoints import encode_checkpoint, load_stored_checkpoint, store_checkpoint
@@ -356,3 +356,6 @@ def _check_json(key: str, value: Any) -> None:
             f"Attribute {key!r} must be JSON-serialisable so that every storage can keep it; "
             f"got {type(value).__name__}. Convert it (e.g. to a list, str or float)."
         ) from exc
+
+
+BaseTrial.register(Trial)

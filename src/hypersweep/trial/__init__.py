@@ -2,6 +2,7 @@
 records (``LineageInfo``, ``Promotion``) and the registry of reserved keys (``keys``)."""
 
 from . import keys
+from .base import BaseTrial
 from .create import create_trial
 from .fixed import FixedTrial
 from .frozen import FrozenTrial, StudyDirection, TrialState
@@ -20,6 +21,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "BaseTrial",
     "FixedTrial",
     "FrozenTrial",
     "History",
