@@ -5,6 +5,7 @@
     python benchmarks/batch.py --solvers hs-gp optuna-gp --problems tree-iris --seeds 3
     python benchmarks/batch.py --json out.json         # also write every best value
     python benchmarks/batch.py --solvers hs-gp --reuse peers.json   # reuse seeded results
+    python benchmarks/batch.py --reuse all.json --reused-only       # the table of a file
 
 Every solver spends ``--evals`` evaluations (128) in rounds of ``k`` (128 x 1, 32 x 4,
 16 x 8): it asks ``k`` trials, each suggests its parameters while the others of the round
@@ -23,6 +24,10 @@ search does not depend on the batch size), floored at -100 per run. The table is
 score per solver and batch size over problems and seeds (100 = best found, 0 = random
 search's median). Optuna's TPE runs with ``constant_liar=True`` (its setting for parallel
 workers), its GP and CMA-ES with their defaults.
+
+Each cell also gives one standard error of the mean over the runs (problems x seeds), and
+"8 - 1" that of the paired differences (the same problem and seed at 8 and at 1 at a time);
+a table per problem follows.
 
 Reuse (the auto-sampler benchmark): :func:`run_suite` runs one solver (a :data:`BatchSolver`,
 e.g. ``hypersweep_solver(lambda seed: MySampler(seed=seed))``) on the suite at one batch
@@ -301,21 +306,22 @@ def run_suite(
     }
 
 
-def normalised_scores(
+def run_scores(
     bests: Bests, random_bests: Mapping[str, Sequence[float]]
-) -> dict[str, dict[int, float]]:
-    """Mean score per solver and batch size: 100 = the best loss any solver found on that
-    problem (in ``bests``), 0 = the median of ``random_bests``, floored at -100. Problems
-    where random search's median is already the best found are left out (no range)."""
+) -> dict[str, dict[int, dict[str, list[float]]]]:
+    """Score of every run, ``[solver][batch][problem] = [score per seed]``: 100 = the best
+    loss any solver found on that problem (in ``bests``), 0 = the median of
+    ``random_bests``, floored at -100. Problems where random search's median is already the
+    best found are left out (no range)."""
     best_any: dict[str, float] = {}
     for per_batch in bests.values():
         for per_problem in per_batch.values():
             for name, values in per_problem.items():
                 best_any[name] = min(best_any.get(name, float("inf")), *values)
-    out: dict[str, dict[int, float]] = {}
+    out: dict[str, dict[int, dict[str, list[float]]]] = {}
     for solver, per_batch in bests.items():
         for batch, per_problem in per_batch.items():
-            scores = []
+            scores: dict[str, list[float]] = {}
             for name, values in per_problem.items():
                 med = statistics.median(random_bests[name])
                 span = med - min(best_any[name], *random_bests[name])
@@ -323,25 +329,82 @@ def normalised_scores(
                     continue
                 # A run worse than random search's median by more than the span counts -100,
                 # so one problem with a narrow span cannot dominate the mean.
-                scores += [max(-100.0, 100.0 * (med - v) / span) for v in values]
+                scores[name] = [max(-100.0, 100.0 * (med - v) / span) for v in values]
             if scores:
-                out.setdefault(solver, {})[batch] = statistics.mean(scores)
+                out.setdefault(solver, {})[batch] = scores
     return out
 
 
-def table(scores: Mapping[str, Mapping[int, float]], batches: Sequence[int]) -> str:
-    """The scores as a markdown table (one row per solver)."""
+def normalised_scores(
+    bests: Bests, random_bests: Mapping[str, Sequence[float]]
+) -> dict[str, dict[int, float]]:
+    """Mean score per solver and batch size over problems and seeds (see :func:`run_scores`)."""
+    return {
+        solver: {
+            batch: statistics.mean(v for values in per_problem.values() for v in values)
+            for batch, per_problem in per_batch.items()
+        }
+        for solver, per_batch in run_scores(bests, random_bests).items()
+    }
+
+
+def _se(values: Sequence[float]) -> float:
+    return statistics.stdev(values) / len(values) ** 0.5 if len(values) > 1 else float("nan")
+
+
+def table(
+    scores: Mapping[str, Mapping[int, float]],
+    batches: Sequence[int],
+    runs: Mapping[str, Mapping[int, Mapping[str, Sequence[float]]]] | None = None,
+) -> str:
+    """The scores as a markdown table (one row per solver). With ``runs`` (from
+    :func:`run_scores`) each cell also gives the standard error of the mean over runs, and
+    "8 - 1" the standard error of the paired differences (same problem and seed)."""
+    diff = 1 in batches and 8 in batches
     head = "| solver | " + " | ".join(f"{b} at a time" for b in batches)
-    head += " | 8 - 1 |" if 1 in batches and 8 in batches else " |"
-    lines = [head, "|---" * (len(batches) + 1 + (1 in batches and 8 in batches)) + "|"]
+    head += " | 8 - 1 |" if diff else " |"
+    lines = [head, "|---" * (len(batches) + 1 + diff) + "|"]
     for solver, per_batch in scores.items():
-        cells = [f"{per_batch[b]:.1f}" if b in per_batch else "-" for b in batches]
+        per_run = (runs or {}).get(solver, {})
+        cells = []
+        for b in batches:
+            flat = [v for values in per_run.get(b, {}).values() for v in values]
+            if b not in per_batch:
+                cells.append("-")
+            elif flat:
+                cells.append(f"{per_batch[b]:.1f} ± {_se(flat):.1f}")
+            else:
+                cells.append(f"{per_batch[b]:.1f}")
         row = f"| {solver} | " + " | ".join(cells) + " |"
-        if 1 in batches and 8 in batches and 1 in per_batch and 8 in per_batch:
-            row += f" {per_batch[8] - per_batch[1]:+.1f} |"
-        elif 1 in batches and 8 in batches:
+        if diff and 1 in per_batch and 8 in per_batch:
+            one, eight = per_run.get(1, {}), per_run.get(8, {})
+            pairs = [
+                e - o
+                for name in one.keys() & eight.keys()
+                for o, e in zip(one[name], eight[name], strict=True)
+            ]
+            se = f" ± {_se(pairs):.1f}" if pairs else ""
+            row += f" {per_batch[8] - per_batch[1]:+.1f}{se} |"
+        elif diff:
             row += " - |"
         lines.append(row)
+    return "\n".join(lines)
+
+
+def problem_table(
+    runs: Mapping[str, Mapping[int, Mapping[str, Sequence[float]]]], batches: Sequence[int]
+) -> str:
+    """Mean score per solver, batch size and problem (markdown)."""
+    names = sorted({n for per_batch in runs.values() for p in per_batch.values() for n in p})
+    lines = ["| solver | batch | " + " | ".join(names) + " |", "|---" * (len(names) + 2) + "|"]
+    for solver, per_batch in runs.items():
+        for b in batches:
+            if b in per_batch:
+                cells = [
+                    f"{statistics.mean(per_batch[b][n]):.1f}" if n in per_batch[b] else "-"
+                    for n in names
+                ]
+                lines.append(f"| {solver} | {b} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -368,6 +431,12 @@ def main() -> None:
         help="take the best values of solvers and batch sizes found in this file (written by "
         "--json with the same problems, seeds and evals: the solvers are seeded, so a rerun "
         "gives the same values) instead of running them again",
+    )
+    parser.add_argument(
+        "--reused-only",
+        action="store_true",
+        help="run nothing: the table of what --reuse holds (solvers and batch sizes missing "
+        "there are left out)",
     )
     args = parser.parse_args()
     if args.quick:
@@ -401,6 +470,8 @@ def main() -> None:
             old = reused.get(solver, {}).get(batch, {})
             if all(len(old.get(p, [])) == args.seeds for p in problems):
                 res, note = {p: old[p] for p in problems}, f"reused from {args.reuse}"
+            elif args.reused_only:
+                continue
             else:
                 try:
                     res = run_suite(
@@ -419,12 +490,16 @@ def main() -> None:
                         "random": random_bests, "best": bests}  # fmt: skip
                 Path(args.json).write_text(json.dumps(data, indent=1))
     scores = normalised_scores(bests, random_bests)
+    runs = run_scores(bests, random_bests)
     print(
         f"\nmean normalised score ({len(problems)} problems, {args.seeds} seeds, "
         f"{args.evals} evaluations; 100 = best found, 0 = random median), "
         f"{time.perf_counter() - start:.0f} s:\n"
     )
-    print(table(scores, args.batches))
+    print(table(scores, args.batches, runs))
+    print("\n(± one standard error of the mean over problems x seeds; for 8 - 1, of the paired "
+          "differences)\n\nper problem:\n")  # fmt: skip
+    print(problem_table(runs, args.batches))
 
 
 if __name__ == "__main__":

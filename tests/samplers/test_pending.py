@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -89,10 +90,10 @@ def _golden_objective(trial: hs.Trial) -> float:
     return float((a - 6) ** 2 / 10 + (b - 0.25) ** 2)
 
 
-def test_golden_gp_batch_proposals_on_a_fixed_history() -> None:
+def _golden_batch(**options: Any) -> list[tuple[int, float]]:
     # A fixed history (10 trials, enqueued), then 4 trials asked together: the first is
     # proposed with nothing pending, the others with 1, 2 and 3 pending (the batch rule).
-    study = hs.create_study(sampler=GPSampler(seed=7, n_startup_trials=10))
+    study = hs.create_study(sampler=GPSampler(seed=7, n_startup_trials=10, **options))
     history = [(a, b / 8) for a, b in [(0, 0), (9, 8), (2, 6), (7, 1), (4, 4), (5, 7),
                                        (1, 2), (8, 5), (3, 3), (6, 8)]]  # fmt: skip
     for a, b in history:
@@ -102,9 +103,31 @@ def test_golden_gp_batch_proposals_on_a_fixed_history() -> None:
     proposals = [(t.suggest_int("a", 0, 9), t.suggest_float("b", 0.0, 1.0, step=0.125))
                  for t in asked]  # fmt: skip
     assert len(set(proposals)) == 4
-    assert proposals == GOLDEN_PROPOSALS
+    return proposals
 
 
-# With the Kriging believer (the rule before) the same batch was (6, 0.0), (6, 0.125),
-# (6, 0.25), (7, 0.0): three neighbours of the first proposal.
-GOLDEN_PROPOSALS = [(6, 0.0), (8, 0.0), (6, 0.375), (7, 0.25)]
+def test_golden_gp_batch_proposals_on_a_fixed_history() -> None:
+    # The rule of log EI (the default): the expected improvement of the batch, averaged
+    # over joint draws of the pending values (issue 20). The optimum is (6, 0.25).
+    assert _golden_batch() == GOLDEN_PROPOSALS
+
+
+def test_golden_gp_batch_proposals_with_pessimistic_fantasies() -> None:
+    # ucb (and pi) keep the rule before: pending points observed at mean + 2 sd.
+    assert _golden_batch(acquisition="ucb") == [(6, 0.0), (9, 0.0), (6, 0.375), (7, 0.0)]
+
+
+# The same batch with the rules before: the Kriging believer (pending points at their mean,
+# fitted noise) proposed (6, 0.0), (6, 0.125), (6, 0.25), (7, 0.0), three neighbours of the
+# first proposal; the pessimistic fantasies (mean + 2 sd, noise-free) (6, 0.0), (8, 0.0),
+# (6, 0.375), (7, 0.25), pushed away from the optimum.
+GOLDEN_PROPOSALS = [(6, 0.0), (6, 0.25), (8, 0.0), (7, 0.0)]
+
+
+def test_constrained_gp_batch_proposals_are_distinct() -> None:
+    # Constrained log EI with pending trials: the batch rule inside the constrained acquisition.
+    sampler = GPSampler(
+        seed=0, n_startup_trials=5, constraints_func=lambda t: [t.params["x"] - 1.0]
+    )
+    for params in _rounds(sampler, _continuous, n_rounds=4, batch=4)[2:]:
+        assert len(set(params)) == len(params), params

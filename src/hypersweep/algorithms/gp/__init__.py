@@ -4,12 +4,13 @@ Pure numpy/scipy, no trials or studies: :class:`~hypersweep.samplers.gp.GPSample
 the history to arrays and a :class:`SpaceSpec`, and calls these functions.
 """
 
-from .acquisition import Acquisition, AcquisitionKind, log_h
+from .acquisition import Acquisition, AcquisitionKind, BatchLogEI, log_h, normal_samples
 from .fit import FitResult, Prior, fit_kernel_params, neg_log_posterior
 from .kernels import Matern52Kernel, matern52
 from .linalg import cholesky, cholesky_append, cholesky_extend
 from .model import (
     MIN_NOISE,
+    FantasyPosterior,
     GPPosterior,
     KernelParams,
     extend_kernel_cholesky,
@@ -26,7 +27,9 @@ __all__ = [
     "AcqfOptimizerConfig",
     "Acquisition",
     "AcquisitionKind",
+    "BatchLogEI",
     "DimKind",
+    "FantasyPosterior",
     "FitResult",
     "GPPosterior",
     "KernelParams",
@@ -43,6 +46,7 @@ __all__ = [
     "log_h",
     "matern52",
     "neg_log_posterior",
+    "normal_samples",
     "optimize_acqf",
     "robust_standardize",
     "with_fantasies",

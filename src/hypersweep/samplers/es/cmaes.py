@@ -36,7 +36,9 @@ class CmaEsSampler(PopulationSampler):
       ``consider_pruned_trials=True``, which tells their last reported value) are skipped:
       a spare point from the same distribution replaces them. A worker that finds every
       point of the generation taken while some are still running also gets a spare, so no
-      worker waits; spares that finish after the generation was told are not used.
+      worker waits. When a generation is told, its spares not told (complete or still
+      running) join the next generation, at most ``popsize // 2`` of them, instead of being
+      dropped (``docs/es.md``).
     * **Restarts** (``restart_strategy="ipop"`` or ``"bipop"``): when a run stagnates
       (``cmaes``'s termination criteria; converged to a level: every coordinate of a
       generation within 1e-4 of its range and its values within 1 % of their level, see
@@ -75,6 +77,7 @@ class CmaEsSampler(PopulationSampler):
     """
 
     shared_state_key = keys.CMAES_STATE
+    carry_untold = True
 
     def __init__(
         self,

@@ -25,7 +25,7 @@ import numpy as np
 from ..._internal.rng import stream
 from ...algorithms.es import RestartState, next_run, should_restart, stagnation_window
 from ...space import Distribution, SearchSpace, UnitBoxEncoder, intersection_search_space
-from ...trial import FrozenTrial, History
+from ...trial import FrozenTrial, History, TrialState
 from ..base import Sampler
 from .options import (
     check_options,
@@ -58,6 +58,10 @@ class PopulationSampler(Sampler):
     """
 
     shared_state_key: str | None = None
+    #: Whether the trials of a told generation that were not told (spares beyond
+    #: ``popsize``, complete or still running) join the next generation as its first slots,
+    #: at most ``popsize // 2`` of them, instead of being dropped.
+    carry_untold: bool = False
 
     def __init__(
         self,
@@ -351,7 +355,7 @@ class PopulationSampler(Sampler):
             return replace(new, best=best)
         blob = pickle.dumps(opt, protocol=pickle.HIGHEST_PROTOCOL)
         self._optimizers.put(blob, opt)
-        empty = np.zeros((0, len(space)))
+        keep = self._carried(state, history, {s for s, _, _ in done})
         new = replace(
             state,
             opt=blob,
@@ -359,11 +363,38 @@ class PopulationSampler(Sampler):
             run_evals=run_evals,
             best=best,
             run_bests=run_bests,
-            owners=(),
-            x_eval=empty,
-            x_tell=empty,
+            owners=tuple(state.owners[s] for s in keep),
+            x_eval=state.x_eval[keep].reshape(len(keep), len(space)),
+            x_tell=state.x_tell[keep].reshape(len(keep), len(space)),
         )
-        return self._populate(new, opt, new.popsize)
+        return self._populate(new, opt, new.popsize - len(keep))
+
+    def _carried(self, state: EsState, history: History, told: set[int]) -> list[int]:
+        """Slots of the told generation that join the next one (see :attr:`carry_untold`):
+        owned, not told, and COMPLETE or still running, in slot order.
+
+        With more workers than ``popsize`` (or rounds of ``k`` trials when ``popsize`` is not
+        a multiple of ``k``) the spares of a generation are evaluated but would not be told;
+        carried over, they are told with the next generation (points drawn from the previous
+        distribution, as injected solutions; at most half a generation, so most of each
+        generation is fresh)."""
+        if not self.carry_untold:
+            return []
+        trials = history.trials
+        out: list[int] = []
+        for slot, number in enumerate(state.owners):
+            if len(out) >= state.popsize // 2:
+                break
+            if number < 0 or slot in told:
+                continue
+            t = lookup(trials, number)
+            if t is None:
+                continue
+            t = latest_record(trials, t)
+            running = t.state is TrialState.RUNNING
+            if running or told_value(t, self.consider_pruned_trials) is not None:
+                out.append(slot)
+        return out
 
     def _reshape(self, state: EsState, history: History) -> EsState:
         """The searched space changed (a parameter left some trial): a new run on the new one."""

@@ -33,6 +33,8 @@ from ...algorithms.gp import (
     AcqfOptimizerConfig,
     Acquisition,
     AcquisitionKind,
+    BatchLogEI,
+    FantasyPosterior,
     GPPosterior,
     KernelParams,
     Prior,
@@ -40,6 +42,7 @@ from ...algorithms.gp import (
     fit_kernel_params,
     kernel_cholesky,
     local_subset,
+    normal_samples,
     optimize_acqf,
     robust_standardize,
     with_fantasies,
@@ -74,8 +77,11 @@ _STARTUP_KEY = 0x6770  # stream key of the startup Sobol sequence ("gp")
 _WEIGHTS_KEY = 1  # stream (seed, trial, 1): ParEGO weights of a multi-objective trial
 _REFIT_FRACTION = 0.05
 _MAX_PENDING = 64
-#: Pending points count as observed at their posterior mean + this many standard deviations.
+#: With ``acquisition="ucb"`` or ``"pi"``, pending points count as observed at their
+#: posterior mean + this many standard deviations (log EI averages over fantasies instead).
 _PENDING_N_SD = 2.0
+#: Joint draws of the pending values that batch log EI averages over (quasi-random normals).
+_N_FANTASIES = 32
 _N_ANCHORS = 5
 
 
@@ -109,9 +115,12 @@ class GPSampler(Sampler):
     objective values with a robust transform of the bad tail, and fits its hyperparameters
     by maximum a posteriori. The next point maximises the acquisition (``"log_ei"`` by
     default, ``"ucb"`` or ``"pi"``) over quasi-random candidates refined by L-BFGS-B, with
-    integer, stepped and categorical parameters searched on their real values. Running
-    trials count as observed, without noise, at a pessimistic value (predicted mean plus
-    two standard deviations), so parallel workers spread out. Past ``max_points``
+    integer, stepped and categorical parameters searched on their real values. With
+    running trials, log EI becomes the expected improvement of the batch (running trials
+    plus the new point), averaged over joint draws of the running trials' values, so
+    parallel workers neither crowd nor flee the incumbent; ``"ucb"`` and ``"pi"`` count
+    running trials as observed at a pessimistic value (predicted mean plus two standard
+    deviations). Past ``max_points``
     observations the model keeps the points nearest the incumbent and searches the region
     they cover, so a suggestion costs about the same at 1,000 trials as at 300.
 
@@ -362,20 +371,26 @@ class GPSampler(Sampler):
     def _suggest(
         self, history: History, trial: FrozenTrial, state: _State, rng: np.random.Generator
     ) -> FloatArray:
-        """The encoded point maximising the acquisition (pending points believed)."""
+        """The encoded point maximising the acquisition (given the pending points)."""
         post = state.posterior
         pending = self._pending(history, trial, state)
-        if len(pending):
-            # Batch rule: pending points are fantasised at a pessimistic value (docs/gp.md,
-            # "Parallel workers"), so a batch does not crowd around one point.
-            post = with_fantasies(post, pending, _PENDING_N_SD)
         # The incumbent: the lowest posterior mean at the data (robust to fitted noise).
-        best = float(np.min(state.posterior.mean_at_data()))
-        acq: Acquisition | ConstrainedAcquisition = Acquisition(
-            post, best, self.acquisition, self.beta
-        )
+        best = float(np.min(post.mean_at_data()))
+        objective: Acquisition | BatchLogEI
+        if not len(pending):
+            objective = Acquisition(post, best, self.acquisition, self.beta)
+        elif self.acquisition == "log_ei":
+            # Batch rule (docs/gp.md, "Parallel workers"): the expected improvement of the
+            # point joining the pending ones, averaged over joint draws of their values.
+            draws = normal_samples(len(pending), _N_FANTASIES, rng)
+            objective = BatchLogEI(FantasyPosterior(post, pending, draws), best)
+        else:
+            objective = Acquisition(
+                with_fantasies(post, pending, _PENDING_N_SD), best, self.acquisition, self.beta
+            )
+        acq: Acquisition | BatchLogEI | ConstrainedAcquisition = objective
         if self.constraints_func is not None:
-            acq = self._constrained(state, post, pending)
+            acq = self._constrained(state, objective, pending)
         anchors = post.x[np.argsort(post.y, kind="stable")[:_N_ANCHORS]]
         spec = state.space.spec
         exclude = spec.snap(np.vstack([state.observed, pending]))
@@ -386,7 +401,7 @@ class GPSampler(Sampler):
         return x
 
     def _constrained(
-        self, state: _State, post: GPPosterior, pending: FloatArray
+        self, state: _State, objective: Acquisition | BatchLogEI, pending: FloatArray
     ) -> ConstrainedAcquisition:
         """Constrained log EI: one GP per constraint; the incumbent is the best feasible
         point (no feasible point yet: the probability of feasibility alone)."""
@@ -395,6 +410,7 @@ class GPSampler(Sampler):
         fitted = [trials[i] for i in rows]
         values = [constraints_of(t) for t in fitted]
         known = np.array([v is not None for v in values])
+        post = state.posterior
         models: list[FeasibilityModel] = []
         if known.any():
             cons = np.array([v for v in values if v is not None], dtype=float)
@@ -409,10 +425,13 @@ class GPSampler(Sampler):
                 gp = GPPosterior(x, z, fit.params, is_cat, pending=pending)
                 models.append(FeasibilityModel(gp, -mu / sd))
         feasible = np.array([is_feasible(t) for t in fitted])
-        objective = None
-        if feasible.any():
-            best = float(np.min(state.posterior.mean_at_data()[feasible]))
-            objective = Acquisition(post, best, self.acquisition, self.beta)
+        if not feasible.any():
+            return ConstrainedAcquisition(None, models)
+        best = float(np.min(post.mean_at_data()[feasible]))
+        if isinstance(objective, BatchLogEI):
+            objective = BatchLogEI(objective.posterior, best)
+        else:
+            objective = Acquisition(objective.posterior, best, self.acquisition, self.beta)
         return ConstrainedAcquisition(objective, models)
 
     def _startup_params(self, space: SearchSpace, number: int) -> dict[str, Any]:
