@@ -262,3 +262,50 @@ def test_a_worker_rejects_a_bad_max_initial_failures(capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit):
         main(["worker", "m:f", "--max-initial-failures", "0"])
     assert "must be an int >= 1 or 'none'" in capsys.readouterr().err
+
+
+SLOW_OBJECTIVE = textwrap.dedent(
+    """
+    import time
+
+
+    def objective(trial):
+        x = trial.suggest_float("x", -1, 1)
+        time.sleep(0.2)
+        return x * x
+    """
+)
+
+
+def test_ctrl_c_ends_a_worker_with_a_sentence_and_status_130(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    (tmp_path / "slow_objective.py").write_text(SLOW_OBJECTIVE)
+    url = f"sqlite:///{tmp_path}/slow.db"
+    argv = ["worker", "slow_objective:objective", "--storage", url, "--study", "s"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hypersweep", *argv, "--create", "--n-trials", "1000"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until some trials finished
+        time.sleep(0.2)
+        try:
+            done = hs.load_study(study_name="s", storage=url).get_trials(
+                states=(hs.TrialState.COMPLETE,)
+            )
+        except Exception:  # the study is not created yet
+            continue
+        if len(done) >= 2:
+            break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "interrupted; finished trials are kept" in err
+    trials = hs.load_study(study_name="s", storage=url).trials
+    assert sum(t.state is hs.TrialState.COMPLETE for t in trials) >= 2
+    assert all(t.state is not hs.TrialState.RUNNING for t in trials)

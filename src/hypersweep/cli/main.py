@@ -42,6 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (HypersweepError, ValueError, TypeError, ImportError, KeyError) as exc:
         print(f"hypersweep: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Ctrl-C (or SIGTERM, which the study turns into the same): what finished is stored,
+        # the trial that was running is recorded as FAIL; rerun the command to go on.
+        print(
+            f"hypersweep {args.command}: interrupted; finished trials are kept, a running one "
+            "is recorded as failed. Run the command again to go on.",
+            file=sys.stderr,
+        )
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
