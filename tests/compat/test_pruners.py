@@ -246,3 +246,26 @@ def test_tune_runs_every_trial_to_the_end_by_default() -> None:
     )
     assert isinstance(result.study.pruner, hs.pruners.NopPruner)
     assert all(t.state is hs.TrialState.COMPLETE for t in result.study.trials)
+
+
+@pytest.mark.parametrize(
+    ("label", "factory"),
+    [
+        ("sha", lambda p: p.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2)),
+        ("hyperband", lambda p: p.HyperbandPruner(min_resource=1, max_resource=16)),
+        # max_resource "auto" (the first trial's 20 steps) below min_resource: no bracket
+        ("hyperband-min-above-max", lambda p: p.HyperbandPruner(min_resource=30)),
+    ],
+)
+def test_nan_reports_and_empty_brackets_as_optuna(
+    label: str, factory: Callable[[Any], Any]
+) -> None:
+    optuna = _optuna()
+    curves = _curves(seed=3)
+    for k in (2, 5, 9, 14):  # NaN at the early rung steps of several trials
+        curves[k][1] = float("nan")
+        curves[k][2] = float("nan")
+    ours = _run(hs, factory(hs.pruners), "minimize", curves)
+    theirs = _run(optuna, factory(optuna.pruners), "minimize", curves)
+    assert ours == theirs
+    assert all(state != "FAIL" for state, _ in ours)

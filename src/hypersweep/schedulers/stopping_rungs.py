@@ -80,7 +80,12 @@ def halving_decision(
             continue  # crossed by an earlier report, decided then
         if math.isnan(value):
             return Decision(Action.PRUNE, f"the value at rung step {rung_step} is NaN")
-        values = [v for v in (_rung_value(t, rung_step) for t in others) if v is not None]
+        # A NaN report was pruned where it was made; it is no competitor (as Optuna).
+        values = [
+            v
+            for v in (_rung_value(t, rung_step) for t in others)
+            if v is not None and not math.isnan(v)
+        ]
         values.append(value)
         if len(values) <= bootstrap_count:
             return Decision(
@@ -243,6 +248,8 @@ class StoppingHyperBandScheduler(Scheduler):
     def budgets(self, max_resource: int) -> tuple[int, ...]:
         """How many trials of a cycle each bracket gets, most aggressive bracket first."""
         eta = self.reduction_factor
+        if max_resource < self.min_resource:
+            return ()
         n = math.floor(math.log(max_resource / self.min_resource, eta)) + 1
         return tuple(math.ceil(n * eta ** (n - 1 - b) / (n - b)) for b in range(n))
 
@@ -272,6 +279,10 @@ class StoppingHyperBandScheduler(Scheduler):
             after = first.number
         else:
             max_resource = int(self.max_resource)
+        if max_resource < self.min_resource:
+            # No bracket fits (e.g. the first trial finished before min_resource): as
+            # Optuna, which then builds no brackets, nothing is stopped.
+            return CONTINUE
         bracket = self.bracket_of(history, trial.number, max_resource)
         others = [
             t
