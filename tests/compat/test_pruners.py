@@ -216,6 +216,19 @@ def test_single_objective_only() -> None:
             hs.create_study(directions=["minimize", "minimize"], pruner=pruner)
 
 
+def test_a_refused_pruner_stores_no_study(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    for _ in range(2):  # the second call meets the same error, not a duplicated study
+        with pytest.raises(ValueError, match="one objective"):
+            hs.create_study(
+                storage=url,
+                study_name="s",
+                directions=["minimize", "minimize"],
+                pruner=hs.pruners.WilcoxonPruner(),
+            )
+    assert hs.get_all_study_names(url) == []
+
+
 def test_default_pruner_is_optunas(tmp_path: Any) -> None:
     """``create_study()`` without a pruner prunes like Optuna's default ``MedianPruner()``,
     and ``load_study`` rebuilds that default from the storage."""

@@ -130,7 +130,8 @@ def create_study(
     sampler = _sampler(sampler)
     backend = get_storage(storage)
     given_scheduler = _scheduler(scheduler, pruner)
-    check_roles(sampler, given_scheduler)  # a TypeError before anything is stored
+    # A TypeError or ValueError before anything is stored: a failed call leaves no study.
+    check_roles(sampler, given_scheduler, len(dirs))
     try:
         study_id = backend.create_new_study(dirs, study_name)
     except DuplicatedStudyError:

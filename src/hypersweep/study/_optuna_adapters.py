@@ -268,10 +268,12 @@ def as_scheduler(obj: Any) -> Scheduler:
     )
 
 
-def check_roles(sampler: Any, scheduler: Any) -> None:
+def check_roles(sampler: Any, scheduler: Any, n_objectives: int | None = None) -> None:
     """Raise the ``TypeError`` of :func:`as_sampler` / :func:`as_scheduler` for a sampler or
-    scheduler the study could not run (``None`` stands for the default)."""
-    if sampler is not None:
-        as_sampler(sampler)
-    if scheduler is not None:
-        as_scheduler(scheduler)
+    scheduler the study could not run (``None`` stands for the default), and, given
+    ``n_objectives``, the ``ValueError`` of one that cannot handle that many objectives."""
+    for role, adapt in ((sampler, as_sampler), (scheduler, as_scheduler)):
+        if role is not None:
+            adapted = adapt(role)
+            if n_objectives is not None:
+                adapted.check_directions(n_objectives)
