@@ -179,3 +179,30 @@ def test_set_constraint_bad_input_and_second_value() -> None:
     with pytest.warns(UserWarning, match="already set"):
         trial.set_constraint("c", 5.0)
     assert trial.constraints == {"c": -1.0}
+
+
+@lib_param
+def test_a_user_pruner_sees_the_best_feasible_trial(lib: types.ModuleType) -> None:
+    if not hasattr(lib.Trial, "set_constraint"):
+        pytest.skip("this Optuna predates Trial.set_constraint")
+    seen: list[int] = []
+
+    class RecordBest(lib.pruners.BasePruner):  # type: ignore[misc, name-defined]
+        def prune(self, study, trial):  # type: ignore[no-untyped-def]
+            seen.append(study.best_trial.number)
+            return False
+
+    def objective(trial):  # type: ignore[no-untyped-def]
+        x = trial.suggest_float("x", 0, 10)
+        trial.set_constraint("c", 1.0 if x < 1 else -1.0)  # x < 1 is infeasible
+        if trial.number == 2:
+            trial.report(x, 0)
+            trial.should_prune()
+        return x
+
+    study = lib.create_study(pruner=RecordBest())
+    for x in (0.0, 5.0, 3.0):
+        study.enqueue_trial({"x": x})
+    study.optimize(objective, n_trials=3)
+    assert seen == [1]  # trial 0 has the lowest value but is infeasible
+    assert study.best_trial.number == 2

@@ -13,14 +13,6 @@ from ..trial import FrozenTrial, History, StudyDirection
 from .base import CONTINUE, Action, Decision, Scheduler
 
 
-def _best_trial(history: History) -> FrozenTrial | None:
-    completed = [t for t in history.completed if t.values]
-    if not completed:
-        return None
-    sign = history.sign(0)
-    return min(completed, key=lambda t: (sign * t.values[0], t.number))  # type: ignore[index]
-
-
 class WilcoxonScheduler(Scheduler):
     """Compare a trial's reports with the best completed trial's reports at the same steps by
     a one-sided Wilcoxon signed-rank test; stop the trial when it is worse with p-value
@@ -68,7 +60,7 @@ class WilcoxonScheduler(Scheduler):
                 stacklevel=2,
             )
             return CONTINUE
-        best = _best_trial(history)
+        best = history.best_completed()
         if best is None:
             return CONTINUE
         theirs = best.intermediate_values

@@ -73,14 +73,14 @@ class StudyView:
 
     @property
     def best_trial(self) -> FrozenTrial:
-        """The best COMPLETE trial (``ValueError`` when there is none)."""
-        sign = self._history.sign(0) if self._history.n_objectives == 1 else None
-        if sign is None:
+        """The best COMPLETE trial, the best feasible one in a constrained study, as
+        ``Study.best_trial`` (``ValueError`` when there is none)."""
+        if self._history.n_objectives != 1:
             raise RuntimeError("A multi-objective study has no single best trial.")
-        completed = [t for t in self._history.completed if t.values]
-        if not completed:
-            raise ValueError("No trials are completed yet.")
-        return min(completed, key=lambda t: (sign * t.values[0], t.number))  # type: ignore[index]
+        best = self._history.best_completed()
+        if best is None:
+            raise ValueError("No (feasible) trials are completed yet.")
+        return best
 
     @property
     def best_value(self) -> float:

@@ -70,6 +70,18 @@ class History:
         """The COMPLETE trials."""
         return [t for t in self.trials if t.state is TrialState.COMPLETE]
 
+    def best_completed(self) -> FrozenTrial | None:
+        """The best COMPLETE trial of a single-objective history, ``Study.best_trial``'s
+        rule: in a constrained study the best feasible one; ties to the earliest; ``None``
+        when there is none."""
+        from .constraints import feasible_only
+
+        completed = feasible_only([t for t in self.completed if t.values])
+        if not completed:
+            return None
+        sign = self.sign(0)
+        return min(completed, key=lambda t: (sign * t.values[0], t.number))  # type: ignore[index]
+
     @property
     def running(self) -> list[FrozenTrial]:
         """The RUNNING trials (pending evaluations, for constant-liar style samplers)."""
