@@ -124,9 +124,11 @@ def test_backoff_retries_then_succeeds_and_gives_up(tmp_path: Path) -> None:
     flaky.failures, flaky.calls = 2, 0
     assert store.open_reader("a").read() == b"payload" and flaky.calls == 3
 
-    never = hs.artifacts.Backoff(Flaky(inner, failures=99), max_retries=2, min_delay=0.001)
+    always_down = Flaky(inner, failures=99)
+    never = hs.artifacts.Backoff(always_down, max_retries=2, min_delay=0.001)
     with pytest.raises(ConnectionError):
         never.open_reader("a")
+    assert always_down.calls == 2  # max_retries counts every try, as Optuna's
 
     missing = Flaky(inner, failures=0)
     with pytest.raises(hs.artifacts.exceptions.ArtifactNotFound):
@@ -141,4 +143,4 @@ def test_backoff_works_with_upload_artifact_and_checks_arguments(tmp_path: Path)
     with pytest.raises(TypeError, match="artifact store"):
         hs.artifacts.Backoff(object())  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_retries"):
-        hs.artifacts.Backoff(store, max_retries=-1)
+        hs.artifacts.Backoff(store, max_retries=0)

@@ -15,10 +15,11 @@ _T = TypeVar("_T")
 
 
 class Backoff:
-    """Wrap an artifact store so that a failed ``open_reader``/``write``/``remove`` is
-    retried up to ``max_retries`` times, waiting ``min_delay * multiplier**k`` seconds
-    (at most ``max_delay``) before retry ``k + 1``. A missing artifact is not retried.
-    A ``write`` is retried with the body rewound to where it started.
+    """Wrap an artifact store so that ``open_reader``/``write``/``remove`` is tried up to
+    ``max_retries`` times in all (Optuna's count), waiting ``min_delay * multiplier**k``
+    seconds (at most ``max_delay``) after failure ``k + 1``. A missing artifact is not
+    retried. A ``write`` is retried with the body rewound to where it started (a body that
+    cannot seek is not retried).
 
     >>> import io, tempfile
     >>> import hypersweep as hs
@@ -42,8 +43,8 @@ class Backoff:
                 "backend must be an artifact store (open_reader, write and remove methods), "
                 f"got {type(backend).__name__}."
             )
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}.")
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 1:
+            raise ValueError(f"max_retries must be an int >= 1, got {max_retries!r}.")
         if not 0 <= min_delay <= max_delay or multiplier < 1:
             raise ValueError(
                 "need 0 <= min_delay <= max_delay and multiplier >= 1, got "
@@ -55,14 +56,16 @@ class Backoff:
         self._min_delay = min_delay
         self._max_delay = max_delay
 
-    def _retry(self, what: str, call: Callable[[], _T], before_retry: Callable[[], None]) -> _T:
-        for attempt in range(self._max_retries + 1):
+    def _retry(
+        self, what: str, call: Callable[[], _T], before_retry: Callable[[], None] | None
+    ) -> _T:
+        for attempt in range(self._max_retries):
             try:
                 return call()
             except CheckpointNotFoundError:
                 raise
             except Exception as exc:
-                if attempt == self._max_retries:
+                if attempt == self._max_retries - 1 or before_retry is None:
                     raise
                 delay = min(self._max_delay, self._min_delay * self._multiplier**attempt)
                 _logger.warning("%s failed (%s); retrying in %.2g s.", what, exc, delay)
@@ -78,12 +81,12 @@ class Backoff:
         )
 
     def write(self, artifact_id: str, content_body: BinaryIO) -> None:
-        start = content_body.tell() if content_body.seekable() else None
+        rewind: Callable[[], None] | None = None
+        if content_body.seekable():
+            start = content_body.tell()
 
-        def rewind() -> None:
-            if start is None:
-                raise RuntimeError("cannot retry a write from a body that does not seek")
-            content_body.seek(start)
+            def rewind() -> None:
+                content_body.seek(start)
 
         self._retry(
             f"write({artifact_id!r})",

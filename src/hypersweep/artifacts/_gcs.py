@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 from .._internal.optional import import_optional
@@ -12,6 +13,14 @@ from ._stores import _BlobArtifacts
 def _default_client() -> Any:
     storage = import_optional("google.cloud.storage", "gcs", "GCSArtifactStore")
     return storage.Client()
+
+
+def _pickles(obj: Any) -> bool:
+    try:
+        pickle.dumps(obj)
+    except Exception:
+        return False
+    return True
 
 
 class GCSArtifactStore(_BlobArtifacts, CheckpointStore):
@@ -49,8 +58,10 @@ class GCSArtifactStore(_BlobArtifacts, CheckpointStore):
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        if not self._given_client:
-            state["client"] = None  # made anew where the store is unpickled
+        if not self._given_client or not _pickles(self.client):
+            # made anew where the store is unpickled (a google.cloud.storage Client does not
+            # pickle; process workers get a default client from their own credentials)
+            state["client"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -92,11 +103,7 @@ class GCSArtifactStore(_BlobArtifacts, CheckpointStore):
                 raise
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, GCSArtifactStore)
-            and other.bucket_name == self.bucket_name
-            and other.client is self.client
-        )
+        return isinstance(other, GCSArtifactStore) and other.bucket_name == self.bucket_name
 
     def __hash__(self) -> int:
         return hash(("gs", self.bucket_name))
