@@ -351,3 +351,12 @@ def test_sampler_auto_by_name_in_both_api_shapes(tmp_path) -> None:
     assert len(result.trials) == 3
     with pytest.raises(ValueError, match="must be 'auto'"):
         hs.create_study(sampler="tpe")
+
+
+def test_a_new_budget_rebuilds_the_start_with_its_size() -> None:
+    sampler = hs.samplers.AutoSampler(seed=0)
+    study = hs.create_study(sampler=sampler)
+    study.ask()  # budget unknown: a start of 10 points
+    assert sampler._child("start").size == 10  # type: ignore[attr-defined]
+    sampler.set_budget(n_trials=10)  # a small budget: a start of 3
+    assert sampler._child("start").size == 3  # type: ignore[attr-defined]

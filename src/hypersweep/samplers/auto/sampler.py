@@ -69,7 +69,13 @@ class AutoSampler(DelegatingSampler):
         """Announce the run: ``n_trials`` more trials after ``n_existing`` (``None``:
         unknown), ``timeout`` seconds, ``n_jobs`` workers. ``Study.optimize`` calls it."""
         total = None if n_trials is None else n_existing + n_trials
-        self._budget = Budget(n_trials=total, timeout=timeout, n_jobs=n_jobs)
+        budget = Budget(n_trials=total, timeout=timeout, n_jobs=n_jobs)
+        with self._lock:
+            if start_size(budget) != start_size(self._budget):
+                # the start's size is built into the children: rebuild them on next use
+                for phase in ("start", "grid", "gp", "tpe"):
+                    self._children.pop(phase, None)
+            self._budget = budget
 
     @property
     def budget(self) -> Budget:
