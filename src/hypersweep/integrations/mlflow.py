@@ -11,6 +11,7 @@ from typing import Any
 from .._internal.optional import import_optional
 from ..study import Study
 from ..trial import FrozenTrial, TrialState
+from ._tracking import metric_names
 
 #: Trial state -> MLflow run status.
 _STATUS = {
@@ -124,17 +125,7 @@ class MLflowCallback:
         return tags
 
     def _names(self, n_values: int) -> list[str]:
-        if isinstance(self._metric_name, str):
-            if n_values == 1:
-                return [self._metric_name]
-            return [f"{self._metric_name}_{i}" for i in range(n_values)]
-        names = list(self._metric_name)
-        if len(names) != n_values:
-            raise ValueError(
-                f"MLflowCallback: metric_name has {len(names)} names but the study has "
-                f"{n_values} objectives; give one name per objective."
-            )
-        return names
+        return metric_names(self._metric_name, n_values, "MLflowCallback")
 
     def _log_trial(
         self,

@@ -8,6 +8,7 @@ from typing import Any
 from .._internal.optional import import_optional
 from ..study import Study
 from ..trial import FrozenTrial, TrialState
+from ._tracking import metric_names
 
 
 class WeightsAndBiasesCallback:
@@ -81,17 +82,7 @@ class WeightsAndBiasesCallback:
         self.run.log(data)
 
     def _names(self, n_values: int) -> list[str]:
-        if isinstance(self._metric_name, str):
-            if n_values == 1:
-                return [self._metric_name]
-            return [f"{self._metric_name}_{i}" for i in range(n_values)]
-        names = list(self._metric_name)
-        if len(names) != n_values:
-            raise ValueError(
-                f"WeightsAndBiasesCallback: metric_name has {len(names)} names but the study "
-                f"has {n_values} objectives; give one name per objective."
-            )
-        return names
+        return metric_names(self._metric_name, n_values, "WeightsAndBiasesCallback")
 
 
 WandbCallback = WeightsAndBiasesCallback
