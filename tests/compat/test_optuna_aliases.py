@@ -8,6 +8,7 @@ import sys
 import time
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,3 +125,43 @@ def test_base_trial_covers_every_trial_kind(lib: types.ModuleType) -> None:
     study.optimize(objective, n_trials=2)
     assert objective(lib.trial.FixedTrial({"x": 0.5})) == 0.25
     assert isinstance(study.best_trial, lib.trial.BaseTrial)
+
+
+def _finished_lines(lib: types.ModuleType, caplog: pytest.LogCaptureFixture) -> list[str]:
+    study = lib.create_study(sampler=lib.samplers.RandomSampler(seed=0))
+    for x in (3.0, 1.0, 2.0):
+        study.enqueue_trial({"x": x})
+
+    def objective(trial: Any) -> float:
+        x = trial.suggest_float("x", 0, 4)
+        trial.report(x, 0)
+        if x == 2.0:
+            raise lib.TrialPruned()
+        return x
+
+    caplog.clear()
+    study.optimize(objective, n_trials=3)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Trial ")]
+    return list(dict.fromkeys(lines))  # Optuna's records can reach caplog twice
+
+
+@lib_param
+def test_finished_trial_log_lines_read_as_optunas(
+    lib: types.ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = lib.logging.get_verbosity()
+    lib.logging.set_verbosity(lib.logging.INFO)
+    lib.logging.enable_propagation()
+    try:
+        with caplog.at_level(20):
+            lines = _finished_lines(lib, caplog)
+    finally:
+        lib.logging.disable_propagation()
+        lib.logging.set_verbosity(before)
+    assert lines[:2] == [
+        "Trial 0 finished with value: 3.0 and parameters: {'x': 3.0}. "
+        "Best is trial 0 with value: 3.0.",
+        "Trial 1 finished with value: 1.0 and parameters: {'x': 1.0}. "
+        "Best is trial 1 with value: 1.0.",
+    ]
+    assert lines[2].startswith("Trial 2 pruned.")

@@ -20,6 +20,7 @@ from ..samplers import Sampler
 from ..schedulers import Scheduler
 from ..storage import Storage
 from ..trial import FrozenTrial, History, StudyDirection, TrialState, keys
+from ..trial.constraints import feasible_only
 from ..trial.lineage import is_continuation, retry_template
 from ._lease import heartbeater
 from ._optuna_adapters import SamplerAdapter, as_sampler, as_scheduler
@@ -66,12 +67,57 @@ class StudyCore:
         self.optimizing = 0
         self._running: dict[int, Trial] = {}  # started here and not finished, by trial id
         self._running_lock = threading.Lock()
+        #: (sign * value, number) of the best feasible COMPLETE trial known to this process,
+        #: for the per-trial log line; read from the storage once, then kept up to date.
+        self._logged_best: tuple[float, int] | None = None
+        self._logged_best_read = False
         self._interrupted: BaseException | None = None  # set by fail_running until the next call
 
     def clear_interrupt(self) -> None:
         """Forget an earlier call's interrupt (a new ``optimize`` call starts)."""
         with self._running_lock:
             self._interrupted = None
+
+    def _log_finished(self, frozen: FrozenTrial) -> None:
+        """Optuna's INFO line for a finished trial (same wording, so that logs read alike)."""
+        if frozen.state is TrialState.PRUNED:
+            _logger.info("Trial %d pruned. %s", frozen.number, frozen.fail_reason or "")
+            return
+        values = list(frozen.values or ())
+        if len(self.directions) != 1:
+            _logger.info(
+                "Trial %d finished with values: %s and parameters: %s.",
+                frozen.number,
+                values,
+                frozen.params,
+            )
+            return
+        best = self._update_logged_best(frozen)
+        _logger.info(
+            "Trial %d finished with value: %s and parameters: %s. Best is trial %s with value: %s.",
+            frozen.number,
+            values[0],
+            frozen.params,
+            best[1] if best else None,
+            self._sign() * best[0] if best else None,
+        )
+
+    def _sign(self) -> float:
+        return -1.0 if self.directions[0] is StudyDirection.MAXIMIZE else 1.0
+
+    def _update_logged_best(self, frozen: FrozenTrial) -> tuple[float, int] | None:
+        sign = self._sign()
+        with self._running_lock:
+            if not self._logged_best_read:
+                self._logged_best_read = True
+                done = self.storage.get_all_trials(self.study_id, states=(TrialState.COMPLETE,))
+                keys_ = [(sign * t.values[0], t.number) for t in feasible_only(done) if t.values]
+                self._logged_best = min(keys_, default=None)
+            elif frozen.values and feasible_only([frozen]):
+                key = (sign * frozen.values[0], frozen.number)
+                if self._logged_best is None or key < self._logged_best:
+                    self._logged_best = key
+            return self._logged_best
 
     def history(self) -> History:
         """A lazy read-only view of the study's trials (what samplers and schedulers see)."""
@@ -250,11 +296,11 @@ class StudyCore:
                 f"Trial {number} has already finished and cannot be told again "
                 "(pass skip_if_finished=True to ignore this)."
             )
+        frozen = self.storage.get_trial(trial_id)
         if state is TrialState.FAIL:
             _logger.warning("Trial %d failed: %s", number, reason, exc_info=exc_info)
         elif _logger.isEnabledFor(20):
-            _logger.info("Trial %d finished (%s) with values %s.", number, state.name, converted)
-        frozen = self.storage.get_trial(trial_id)
+            self._log_finished(frozen)
         if isinstance(self.sampler, SamplerAdapter):  # a study-based sampler's after_trial
             with self.sampler_lock:
                 self.sampler.trial_finished(self.history(), frozen)
