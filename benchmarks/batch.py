@@ -205,6 +205,22 @@ QUICK_PROBLEMS = ("tree-wine", "svm-wine")
 
 
 # -- solvers: ask k, evaluate k, tell k ----------------------------------------------------------
+def run_batches(study: Any, problem: Problem, n_evals: int, batch: int) -> float:
+    """Ask ``batch`` trials, evaluate and tell them, until ``n_evals``; the best loss seen.
+    The same loop drives hypersweep's and Optuna's studies (their ask/tell APIs agree)."""
+    best = float("inf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for start in range(0, n_evals, batch):
+            trials = [study.ask() for _ in range(min(batch, n_evals - start))]
+            params = [suggest(t, problem.space) for t in trials]
+            for t, p in zip(trials, params, strict=True):
+                value = problem.loss(p)
+                best = min(best, value)
+                study.tell(t, value)
+    return best
+
+
 def hypersweep_solver(make_sampler: Callable[[int], Any]) -> BatchSolver:
     """A hypersweep sampler (``make_sampler(seed)``) driven by ask/tell in rounds of ``batch``."""
 
@@ -212,17 +228,7 @@ def hypersweep_solver(make_sampler: Callable[[int], Any]) -> BatchSolver:
         import hypersweep as hs
 
         study = hs.create_study(sampler=make_sampler(seed))
-        best = float("inf")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for start in range(0, n_evals, batch):
-                trials = [study.ask() for _ in range(min(batch, n_evals - start))]
-                params = [suggest(t, problem.space) for t in trials]
-                for t, p in zip(trials, params, strict=True):
-                    value = problem.loss(p)
-                    best = min(best, value)
-                    study.tell(t, value)
-        return best
+        return run_batches(study, problem, n_evals, batch)
 
     return solve
 
@@ -235,17 +241,7 @@ def optuna_solver(make_sampler: Callable[[Any, int], Any]) -> BatchSolver:
 
         optuna.logging.set_verbosity(optuna.logging.ERROR)
         study = optuna.create_study(sampler=make_sampler(optuna, seed))
-        best = float("inf")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for start in range(0, n_evals, batch):
-                trials = [study.ask() for _ in range(min(batch, n_evals - start))]
-                params = [suggest(t, problem.space) for t in trials]
-                for t, p in zip(trials, params, strict=True):
-                    value = problem.loss(p)
-                    best = min(best, value)
-                    study.tell(t, value)
-        return best
+        return run_batches(study, problem, n_evals, batch)
 
     return solve
 
