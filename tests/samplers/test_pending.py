@@ -131,3 +131,22 @@ def test_constrained_gp_batch_proposals_are_distinct() -> None:
     )
     for params in _rounds(sampler, _continuous, n_rounds=4, batch=4)[2:]:
         assert len(set(params)) == len(params), params
+
+
+def test_gp_start_up_is_not_extended_by_pending_trials() -> None:
+    """8 asked at a time with a 10-trial start-up: trials 8 and 9 finish the start-up; 10-15,
+    asked with 8 completed, are the model's (with 10 completed needed they were Sobol too)."""
+    from hypersweep.samplers.gp.data import RECORD_ATTR
+
+    study = hs.create_study(sampler=GPSampler(seed=0, n_startup_trials=10))
+    for _ in range(2):
+        trials = [study.ask() for _ in range(8)]
+        values = [(t.suggest_float("x", -2.0, 2.0) - 0.5) ** 2 for t in trials]
+        for t, v in zip(trials, values, strict=True):
+            study.tell(t, v)
+    by_model = [t.number for t in study.trials if RECORD_ATTR in t.system_attrs]
+    assert by_model == list(range(10, 16))
+    # one at a time nothing changes: the model starts at trial 10
+    seq = hs.create_study(sampler=GPSampler(seed=0, n_startup_trials=10))
+    seq.optimize(lambda t: (t.suggest_float("x", -2.0, 2.0) - 0.5) ** 2, n_trials=12)
+    assert [t.number for t in seq.trials if RECORD_ATTR in t.system_attrs] == [10, 11]

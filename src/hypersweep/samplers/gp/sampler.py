@@ -124,7 +124,9 @@ class GPSampler(Sampler):
     observations the model keeps the points nearest the incumbent and searches the region
     they cover, so a suggestion costs about the same at 1,000 trials as at 300.
 
-    The first ``n_startup_trials`` trials follow a scrambled Sobol sequence. Parameters
+    The first ``n_startup_trials`` trials follow a scrambled Sobol sequence; a later trial
+    asked while some of them still run is suggested by the model once half of them have
+    completed (parallel workers do not extend the start-up). Parameters
     outside the joint space (those not present, with the same distribution, in every
     completed trial: conditional ones, for instance) are drawn by ``independent_sampler``
     (random by default) with a warning. Several objectives are scalarised with random
@@ -264,11 +266,20 @@ class GPSampler(Sampler):
         rec = state.record
         return FitRecord(rec.digest, rec.n, rec.raw, x)
 
+    def _startup_needed(self, number: int) -> int:
+        """Completed trials needed before trial ``number`` is suggested by the model: all
+        ``n_startup_trials`` for the start-up trials themselves; past them, half as many
+        (with parallel workers, trials asked while the start-up is still running would
+        otherwise extend it: 16 start-up points instead of 10 when 8 are asked at a time)."""
+        if number < self.n_startup_trials:
+            return self.n_startup_trials
+        return max(2, (self.n_startup_trials + 1) // 2)
+
     def _prepare(self, history: History, trial: FrozenTrial, space: SearchSpace) -> _State | None:
         """Fit (or reuse) the GP for ``trial``; ``None`` while in the startup phase."""
         names = tuple(space)
         completed = [t for t in history.completed if all(n in t.params for n in names)]
-        if len(completed) < self.n_startup_trials:
+        if len(completed) < self._startup_needed(trial.number):
             return None
         enc = self._encoded_space(space)
         d = len(names)
