@@ -150,3 +150,12 @@ def test_gp_start_up_is_not_extended_by_pending_trials() -> None:
     seq = hs.create_study(sampler=GPSampler(seed=0, n_startup_trials=10))
     seq.optimize(lambda t: (t.suggest_float("x", -2.0, 2.0) - 0.5) ** 2, n_trials=12)
     assert [t.number for t in seq.trials if RECORD_ATTR in t.system_attrs] == [10, 11]
+
+
+@pytest.mark.parametrize(("n_startup", "needed"), [(1, 1), (2, 2), (3, 2), (10, 5), (11, 6)])
+def test_gp_start_up_needs_half_but_never_more_than_the_start_up(
+    n_startup: int, needed: int
+) -> None:
+    sampler = GPSampler(seed=0, n_startup_trials=n_startup)
+    assert sampler._startup_needed(n_startup - 1) == n_startup
+    assert sampler._startup_needed(n_startup + 5) == needed

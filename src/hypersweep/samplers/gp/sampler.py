@@ -271,9 +271,8 @@ class GPSampler(Sampler):
         ``n_startup_trials`` for the start-up trials themselves; past them, half as many
         (with parallel workers, trials asked while the start-up is still running would
         otherwise extend it: 16 start-up points instead of 10 when 8 are asked at a time)."""
-        if number < self.n_startup_trials:
-            return self.n_startup_trials
-        return max(2, (self.n_startup_trials + 1) // 2)
+        n = self.n_startup_trials
+        return n if number < n else min(n, max(2, (n + 1) // 2))
 
     def _prepare(self, history: History, trial: FrozenTrial, space: SearchSpace) -> _State | None:
         """Fit (or reuse) the GP for ``trial``; ``None`` while in the startup phase."""
