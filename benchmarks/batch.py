@@ -69,18 +69,25 @@ RANDOM = "hs-random"
 
 
 # -- problems: scikit-learn models on bundled data (3-fold CV), cached per configuration ---------
-@functools.lru_cache(maxsize=8)
-def _data(name: str) -> tuple[Any, Any]:
+def _bundled(name: str) -> tuple[Any, Any]:
+    """``(X, y)`` of a data set bundled with scikit-learn (``breast`` is Bayesmark's name)."""
     from sklearn import datasets
-    from sklearn.preprocessing import StandardScaler
 
     loaders = {
         "iris": datasets.load_iris,
         "wine": datasets.load_wine,
         "breast_cancer": datasets.load_breast_cancer,
+        "breast": datasets.load_breast_cancer,
         "digits": datasets.load_digits,
     }
-    x, y = loaders[name](return_X_y=True)
+    return loaders[name](return_X_y=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _data(name: str) -> tuple[Any, Any]:
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = _bundled(name)
     if name == "digits":  # a subset keeps a fit at a few milliseconds
         x, y = x[:400], y[:400]
     return StandardScaler().fit_transform(x), y
@@ -213,16 +220,9 @@ BM_LASSO_SPACE = (
 
 @functools.lru_cache(maxsize=8)
 def _bm_data(name: str) -> tuple[Any, Any]:
-    from sklearn import datasets
     from sklearn.model_selection import train_test_split
 
-    loaders = {
-        "iris": datasets.load_iris,
-        "wine": datasets.load_wine,
-        "breast": datasets.load_breast_cancer,
-        "digits": datasets.load_digits,
-    }
-    x, y = loaders[name](return_X_y=True)
+    x, y = _bundled(name)
     x_train, _, y_train, _ = train_test_split(x, y, test_size=0.2, random_state=0, shuffle=True)
     return x_train, y_train
 
